@@ -3,4 +3,4 @@
  * Analytics' RANDOM_CUT_FOREST. This module re-exports the public API only.
  * @packageDocumentation
  */
-export {};
+export * from './forest/index.js';

@@ -1,0 +1,235 @@
+/**
+ * RandomCutForest: orchestrates the shingle, the point store, the samplers, the trees and the
+ * visitors. It holds no algorithm of its own.
+ * @module
+ */
+import { resolveForestOptions, type RandomCutForestOptions, type ResolvedForestOptions } from './options.js';
+import { PointStore } from './point-store.js';
+import { treeRandoms, type TreeRandom } from './random.js';
+import { Sampler, samplerKey } from './sampler.js';
+import { ShingleBuffer } from './shingle.js';
+import { RandomCutTree } from './tree.js';
+import { addTreeAttribution } from './visitors/attribution.js';
+import { scoreTree } from './visitors/score.js';
+
+/** An anomaly score split per dimension and direction; `high` and `low` sum to `score`. */
+export interface Attribution {
+  /** The anomaly score, bit-identical to `forest.score(record)`. */
+  score: number;
+  /**
+   * Part of the score due to values above what the trees hold, per dimension of the shingled point:
+   * entry `position * dimensions + column`, position 0 being the oldest record of the shingle.
+   */
+  high: Float64Array;
+  /** Part of the score due to values below what the trees hold, laid out as `high`. */
+  low: Float64Array;
+}
+
+/**
+ * A Random Cut Forest that scores a stream one record at a time, as Kinesis Data Analytics'
+ * RANDOM_CUT_FOREST does: same parameters, defaults, warm-up and score scale.
+ *
+ * @example
+ * import { RandomCutForest } from 'random-cut-forest';
+ * const forest = new RandomCutForest({ dimensions: 1, seed: 42 });
+ * for (const value of [10, 11, 9, 10, 12, 10 /* ... *\/]) {
+ *   const score = forest.process([value]); // 0 for the first 256 records, then ~0.7-1 normal, >2 odd
+ * }
+ */
+export class RandomCutForest {
+  /** Values per input record. */
+  readonly dimensions: number;
+  /** Records per shingle. */
+  readonly shingleSize: number;
+  /** Trees in the forest. */
+  readonly numberOfTrees: number;
+  /** Points each tree samples. */
+  readonly subSampleSize: number;
+  /** The sampler's memory in points: decay rate 1 / timeDecay. */
+  readonly timeDecay: number;
+  /** Points the trees must have seen before scores are non-zero. */
+  readonly outputAfter: number;
+  /** The seed every random choice derives from. */
+  readonly seed: string;
+
+  /** @internal */ readonly store: PointStore;
+  /** @internal */ readonly trees: RandomCutTree[];
+  /** @internal */ readonly samplers: Sampler[];
+  /** @internal */ readonly randoms: TreeRandom[];
+  /** @internal */ readonly shingle: ShingleBuffer;
+  /** Scratch: the shingled point being scored or inserted. */
+  private readonly point: Float64Array;
+  private readonly work: Float64Array;
+  private pointsSeen = 0;
+  private recordsSeen = 0;
+
+  /**
+   * @param options `dimensions` and any of KDA's parameters; see {@link RandomCutForestOptions}.
+   * @throws TypeError / RangeError naming the option, the value and the allowed range.
+   */
+  constructor(options: RandomCutForestOptions) {
+    const o: ResolvedForestOptions = resolveForestOptions(options);
+    this.dimensions = o.dimensions;
+    this.shingleSize = o.shingleSize;
+    this.numberOfTrees = o.numberOfTrees;
+    this.subSampleSize = o.subSampleSize;
+    this.timeDecay = o.timeDecay;
+    this.outputAfter = o.outputAfter;
+    this.seed = o.seed;
+    const D = o.dimensions * o.shingleSize;
+    this.store = new PointStore(D, o.numberOfTrees * o.subSampleSize + 1);
+    this.trees = [];
+    this.samplers = [];
+    for (let t = 0; t < o.numberOfTrees; t++) {
+      this.trees.push(new RandomCutTree(D, o.subSampleSize));
+      this.samplers.push(new Sampler(o.subSampleSize));
+    }
+    this.randoms = treeRandoms(o.seed, o.numberOfTrees);
+    this.shingle = new ShingleBuffer(o.dimensions, o.shingleSize);
+    this.point = new Float64Array(D);
+    this.work = new Float64Array(2 * D);
+  }
+
+  /** Points (shingles) that have reached the trees. */
+  get totalUpdates(): number {
+    return this.pointsSeen;
+  }
+
+  /** Records passed to `update` (or `process`). */
+  get recordsProcessed(): number {
+    return this.recordsSeen;
+  }
+
+  /** True once scores are no longer 0: `outputAfter` points have reached the trees. */
+  get isReady(): boolean {
+    return this.pointsSeen >= this.outputAfter;
+  }
+
+  /**
+   * Anomaly score of `record`, without learning it: the mean over trees of the expected inverse
+   * depth (KDA's scale: about 0.7-1 for ordinary points, above 1 and up to log2(subSampleSize) for
+   * anomalies). 0 until the forest is ready.
+   * @throws TypeError / RangeError for a record of the wrong length or with a non-finite value.
+   * @example
+   * const score = forest.score([42]);
+   */
+  score(record: ArrayLike<number>): number {
+    this.checkRecord(record);
+    return this.scoreChecked(record);
+  }
+
+  /**
+   * Learns `record`: appends it to the shingle and, once the shingle is full, offers the shingled
+   * point to every tree's sampler.
+   * @throws TypeError / RangeError for a bad record; the forest is then unchanged.
+   * @example
+   * forest.update([42]);
+   */
+  update(record: ArrayLike<number>): void {
+    this.checkRecord(record);
+    this.updateChecked(record);
+  }
+
+  /**
+   * KDA's per-row step: the score of `record`, then `update(record)`.
+   * @throws TypeError / RangeError for a bad record; the forest is then unchanged.
+   * @example
+   * const scores = values.map((v) => forest.process([v]));
+   */
+  process(record: ArrayLike<number>): number {
+    this.checkRecord(record);
+    const score = this.scoreChecked(record);
+    this.updateChecked(record);
+    return score;
+  }
+
+  /**
+   * The score of `record` split per dimension of the shingled point and per direction (KDA's
+   * explanation). All zero, like the score, until the forest is ready.
+   * @example
+   * const { score, high, low } = forest.attribution([120, 80]);
+   * // high[j] + low[j] is column j's share of the score (shingleSize 1)
+   */
+  attribution(record: ArrayLike<number>): Attribution {
+    this.checkRecord(record);
+    const D = this.point.length;
+    const high = new Float64Array(D);
+    const low = new Float64Array(D);
+    if (!this.shingle.readyAfterNext || !this.isReady) return { score: 0, high, low };
+    this.shingle.peek(record, this.point);
+    let sum = 0;
+    for (let t = 0; t < this.numberOfTrees; t++) {
+      sum += addTreeAttribution(this.trees[t]!, this.store, this.point, this.work, high, low);
+    }
+    const n = this.numberOfTrees;
+    for (let i = 0; i < D; i++) {
+      high[i]! /= n;
+      low[i]! /= n;
+    }
+    return { score: sum / n, high, low };
+  }
+
+  /** Bytes held by the forest's typed arrays (point store, trees, samplers, shingle). */
+  get byteLength(): number {
+    let bytes = this.store.byteLength + this.shingle.ring.byteLength;
+    for (const tree of this.trees) bytes += tree.byteLength;
+    for (const sampler of this.samplers) bytes += sampler.byteLength;
+    return bytes;
+  }
+
+  private scoreChecked(record: ArrayLike<number>): number {
+    if (!this.shingle.readyAfterNext || !this.isReady) return 0;
+    this.shingle.peek(record, this.point);
+    let sum = 0;
+    for (let t = 0; t < this.numberOfTrees; t++) sum += scoreTree(this.trees[t]!, this.store, this.point);
+    return sum / this.numberOfTrees;
+  }
+
+  private updateChecked(record: ArrayLike<number>): void {
+    const complete = this.shingle.readyAfterNext;
+    if (complete) this.shingle.peek(record, this.point);
+    this.shingle.push(record);
+    this.recordsSeen++;
+    if (!complete) return;
+    const point = this.point;
+    const store = this.store;
+    const slot = store.add(point);
+    const t = this.pointsSeen++;
+    const lambda = 1 / this.timeDecay;
+    for (let i = 0; i < this.numberOfTrees; i++) {
+      const sampler = this.samplers[i]!;
+      const rng = this.randoms[i]!;
+      let u = rng.nextDouble();
+      while (u === 0) u = rng.nextDouble();
+      const key = samplerKey(lambda, t, u);
+      if (!sampler.isFull) {
+        const held = this.trees[i]!.insert(point, slot, store, rng);
+        store.incRef(held);
+        sampler.push(key, held);
+      } else if (key < sampler.maxKey) {
+        const evicted = sampler.topPoint;
+        const tree = this.trees[i]!;
+        tree.delete(evicted, store);
+        const held = tree.insert(point, slot, store, rng);
+        store.incRef(held);
+        sampler.replaceTop(key, held);
+        store.decRef(evicted);
+      }
+    }
+    store.releaseIfUnused(slot);
+  }
+
+  private checkRecord(record: ArrayLike<number>): void {
+    if (record === null || typeof record !== 'object' || typeof record.length !== 'number') {
+      throw new TypeError(`record must be an array of ${this.dimensions} numbers, got ${String(record)}`);
+    }
+    if (record.length !== this.dimensions) {
+      throw new RangeError(`record must have ${this.dimensions} values (dimensions), got ${record.length}`);
+    }
+    for (let i = 0; i < record.length; i++) {
+      const v = record[i];
+      if (typeof v !== 'number') throw new TypeError(`record[${i}] must be a number, got ${typeof v} ${String(v)}`);
+      if (!Number.isFinite(v)) throw new RangeError(`record[${i}] must be a finite number, got ${v}`);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+/** The forest engine: no Node-only imports, so it also runs in browsers and workers. @module */
+export { RandomCutForest, type Attribution } from './forest.js';
+export { type RandomCutForestOptions, DEFAULTS as FOREST_DEFAULTS, LIMITS as FOREST_LIMITS } from './options.js';

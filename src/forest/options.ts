@@ -1,0 +1,134 @@
+/**
+ * Options of a {@link RandomCutForest}: KDA's defaults and allowed ranges, and their validation.
+ * @module
+ */
+
+/** Options accepted by the `RandomCutForest` constructor. Every field but `dimensions` is optional. */
+export interface RandomCutForestOptions {
+  /** Values per input record (the forest shingles them internally). Integer, 1 to 1000. */
+  dimensions: number;
+  /** Records per shingle (KDA's shingleSize). Integer, 1 to 30 as in KDA; up to 256 here. Default 1. */
+  shingleSize?: number;
+  /** Trees in the forest (KDA's numberOfTrees). Integer, 1 to 1000. Default 100. */
+  numberOfTrees?: number;
+  /**
+   * Points each tree samples (KDA's subSampleSize). Integer; KDA allows 10 to 1000, this library
+   * 2 to 4096. Must be less than `timeDecay`. Default 256.
+   */
+  subSampleSize?: number;
+  /**
+   * How many points (shingles when shingling) the sample remembers: the sampler's decay rate is
+   * `1 / timeDecay`. Number, 1 to 2147483647 as in KDA, and greater than `subSampleSize`.
+   * Default 100000.
+   */
+  timeDecay?: number;
+  /**
+   * Scores are 0 until this many points have reached the trees. Integer, 1 to 2147483647.
+   * Default `subSampleSize` (KDA's warm-up).
+   */
+  outputAfter?: number;
+  /**
+   * Seed of every random choice: the same seed and the same input give bit-identical scores on any
+   * machine. A number and its decimal string are the same seed. Default: a random seed, as in KDA.
+   */
+  seed?: number | string;
+}
+
+/** The options with every default filled in (and `seed` resolved to a string). */
+export interface ResolvedForestOptions {
+  readonly dimensions: number;
+  readonly shingleSize: number;
+  readonly numberOfTrees: number;
+  readonly subSampleSize: number;
+  readonly timeDecay: number;
+  readonly outputAfter: number;
+  readonly seed: string;
+}
+
+/** KDA's defaults. */
+export const DEFAULTS = Object.freeze({
+  shingleSize: 1,
+  numberOfTrees: 100,
+  subSampleSize: 256,
+  timeDecay: 100_000,
+});
+
+/** Allowed ranges (inclusive) of the integer options; `timeDecay` need not be an integer. */
+export const LIMITS = Object.freeze({
+  dimensions: [1, 1000],
+  shingleSize: [1, 256],
+  numberOfTrees: [1, 1000],
+  subSampleSize: [2, 4096],
+  timeDecay: [1, 2147483647],
+  outputAfter: [1, 2147483647],
+} as const);
+
+type LimitName = keyof typeof LIMITS;
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return String(value);
+}
+
+/**
+ * Checks one numeric option against its range.
+ * @throws TypeError when `value` is not a number; RangeError when it is out of range or not an
+ *   integer where one is needed.
+ */
+export function checkNumberOption(name: LimitName, value: unknown, integer: boolean): number {
+  const [lo, hi] = LIMITS[name];
+  if (typeof value !== 'number') {
+    throw new TypeError(`option ${name} must be a number, got ${typeof value} ${describe(value)}`);
+  }
+  if (!Number.isFinite(value) || value < lo || value > hi || (integer && !Number.isInteger(value))) {
+    const what = integer ? 'an integer' : 'a number';
+    throw new RangeError(`option ${name} must be ${what} from ${lo} to ${hi}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function randomSeed(): string {
+  const words = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(words);
+  return `${words[0]!.toString(16)}${words[1]!.toString(16)}`;
+}
+
+/**
+ * Validates forest options and fills in KDA's defaults.
+ * @throws TypeError for a wrong type, RangeError for a value out of range; the message names the
+ *   option, the value and what is allowed.
+ * @example
+ * resolveForestOptions({ dimensions: 2 }).numberOfTrees; // 100
+ */
+export function resolveForestOptions(options: RandomCutForestOptions): ResolvedForestOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`options must be an object with at least { dimensions }, got ${describe(options)}`);
+  }
+  const dimensions = checkNumberOption('dimensions', options.dimensions, true);
+  const shingleSize = checkNumberOption('shingleSize', options.shingleSize ?? DEFAULTS.shingleSize, true);
+  const numberOfTrees = checkNumberOption('numberOfTrees', options.numberOfTrees ?? DEFAULTS.numberOfTrees, true);
+  const subSampleSize = checkNumberOption('subSampleSize', options.subSampleSize ?? DEFAULTS.subSampleSize, true);
+  const timeDecay = checkNumberOption('timeDecay', options.timeDecay ?? DEFAULTS.timeDecay, false);
+  if (timeDecay <= subSampleSize) {
+    throw new RangeError(
+      `option timeDecay must be greater than subSampleSize (${subSampleSize}), got ${timeDecay}`,
+    );
+  }
+  const outputAfter = checkNumberOption('outputAfter', options.outputAfter ?? subSampleSize, true);
+  if (dimensions * shingleSize > 10_000) {
+    throw new RangeError(
+      `dimensions x shingleSize must be at most 10000, got ${dimensions} x ${shingleSize} = ${dimensions * shingleSize}`,
+    );
+  }
+  let seed: string;
+  if (options.seed === undefined) seed = randomSeed();
+  else if (typeof options.seed === 'number') {
+    if (!Number.isFinite(options.seed)) {
+      throw new RangeError(`option seed must be a finite number or a string, got ${options.seed}`);
+    }
+    seed = String(options.seed);
+  } else if (typeof options.seed === 'string') seed = options.seed;
+  else throw new TypeError(`option seed must be a number or a string, got ${typeof options.seed}`);
+  return { dimensions, shingleSize, numberOfTrees, subSampleSize, timeDecay, outputAfter, seed };
+}

@@ -1,0 +1,101 @@
+/**
+ * Attribution of one tree's score to each dimension and direction (KDA's explanation, a "DiVector"),
+ * walked leaf to root along the same recursion as the score.
+ * @module
+ */
+import type { PointStore } from '../point-store.js';
+import type { RandomCutTree } from '../tree.js';
+
+/**
+ * Adds one tree's attribution of `point`, scaled by log2(M), into `high` and `low` (length D each),
+ * and returns the tree's score, computed with exactly the arithmetic of `scoreTree`.
+ * `work` is scratch of length 2D. With gapHigh_i = max(0, q_i - max_i), gapLow_i = max(0, min_i - q_i)
+ * and N the range sum of the box extended by q:
+ * - leaf that is not q: high_i = gapHigh_i / N / (d + 1) against the leaf point (likewise low_i);
+ *   leaf equal to q: each of the 2D entries gets s / (2D);
+ * - ancestor at depth k with p > 0: high_i = (gapHigh_i / N) / (k + 1) + (1 - p) high_i.
+ * The entries sum to the score.
+ * @example
+ * // one dimension, leaf 0 at depth 1 under a root with box [0, 1], query 2:
+ * // high[0] = (1 / 2) / 1 + (1 - 1/2) * (1 / 2) * ... see test/forest/visitors.test.ts
+ */
+export function addTreeAttribution(
+  tree: RandomCutTree,
+  store: PointStore,
+  point: Float64Array,
+  work: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+): number {
+  const D = tree.dimensions;
+  const M = tree.totalMass;
+  const depth = tree.descend(point, 0);
+  const leaf = tree.lastLeaf;
+  const data = store.data;
+  const leafOff = tree.leafPoint[leaf]! * D;
+  const scale = Math.log2(M);
+  let equal = true;
+  for (let i = 0; i < D; i++) {
+    if (data[leafOff + i] !== point[i]) {
+      equal = false;
+      break;
+    }
+  }
+  if (equal) {
+    const s = depth === 0 ? 1 / (M + 1) : 1 / (depth + Math.log2(tree.leafMass[leaf]!));
+    const share = (s / (2 * D)) * scale;
+    for (let i = 0; i < D; i++) {
+      high[i]! += share;
+      low[i]! += share;
+    }
+    return s * scale;
+  }
+  // work[0..D) = high, work[D..2D) = low, for this tree before scaling.
+  let s = 1 / (depth + 1);
+  {
+    let n = 0;
+    for (let i = 0; i < D; i++) n += Math.abs(point[i]! - data[leafOff + i]!);
+    for (let i = 0; i < D; i++) {
+      const x = point[i]!;
+      const y = data[leafOff + i]!;
+      work[i] = x > y ? (s * (x - y)) / n : 0;
+      work[D + i] = x < y ? (s * (y - x)) / n : 0;
+    }
+  }
+  const path = tree.path;
+  const box = tree.box;
+  for (let k = depth - 1; k >= 0; k--) {
+    const bo = path[k]! * 2 * D;
+    let outside = 0;
+    let rangeSum = 0;
+    for (let i = 0; i < D; i++) {
+      const lo = box[bo + i]!;
+      const hi = box[bo + D + i]!;
+      const x = point[i]!;
+      if (x < lo) {
+        outside += lo - x;
+        rangeSum += hi - x;
+      } else if (x > hi) {
+        outside += x - hi;
+        rangeSum += x - lo;
+      } else rangeSum += hi - lo;
+    }
+    if (outside === 0) break;
+    const p = outside / rangeSum;
+    const q = 1 - p;
+    const w = 1 / (k + 1);
+    s = p * w + q * s;
+    for (let i = 0; i < D; i++) {
+      const lo = box[bo + i]!;
+      const hi = box[bo + D + i]!;
+      const x = point[i]!;
+      work[i] = (x > hi ? ((x - hi) / rangeSum) * w : 0) + q * work[i]!;
+      work[D + i] = (x < lo ? ((lo - x) / rangeSum) * w : 0) + q * work[D + i]!;
+    }
+  }
+  for (let i = 0; i < D; i++) {
+    high[i]! += work[i]! * scale;
+    low[i]! += work[D + i]! * scale;
+  }
+  return s * scale;
+}
