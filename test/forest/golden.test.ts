@@ -1,0 +1,136 @@
+/**
+ * Golden outputs of the forest, recorded before any performance work: SHA-256 of the Float64Array of
+ * every process() score, and of a sample of attributions (score, high, low), for several fixed-seed
+ * configurations. Any optimisation of the hot path must keep every one of these bit for bit.
+ * The inputs use only exact integer arithmetic (no Math.sin / Math.log), so they are identical on
+ * every machine. Print fresh hashes with `GOLDEN_PRINT=1 npx vitest run test/forest/golden.test.ts`.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { RandomCutForest, type RandomCutForestOptions } from '../../src/forest/forest.js';
+
+/** mulberry32: uniform in [0, 1) from 32-bit integer arithmetic only. */
+function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `rows` records of `dims` values: per column a triangle wave (period 40 + 13 j) plus uniform noise,
+ * rare spikes; with `levels` > 0 every value is rounded to a grid of that many steps per unit, which
+ * makes exact duplicates (leaf masses > 1) common.
+ */
+function makeData(rows: number, dims: number, seed: number, levels = 0): number[][] {
+  const rnd = uniform(seed);
+  const out: number[][] = [];
+  for (let t = 0; t < rows; t++) {
+    const rec: number[] = [];
+    for (let j = 0; j < dims; j++) {
+      const period = 40 + 13 * j;
+      const phase = (t + 7 * j) % period;
+      const tri = (2 * Math.abs(phase - period / 2)) / period - 0.5;
+      let v = tri + 0.2 * (rnd() - 0.5);
+      if (rnd() < 0.003) v += rnd() < 0.5 ? -3 - rnd() : 3 + rnd();
+      if (levels > 0) v = Math.round(v * levels) / levels;
+      rec.push(v);
+    }
+    out.push(rec);
+  }
+  return out;
+}
+
+interface GoldenCase {
+  name: string;
+  options: RandomCutForestOptions;
+  rows: number;
+  dataSeed: number;
+  levels?: number;
+  /** Attribution (before process) on every `attributionEvery`-th record. */
+  attributionEvery: number;
+  scores: string;
+  attributions: string;
+}
+
+const CASES: GoldenCase[] = [
+  {
+    name: 'A-like: 1 value, no shingle, 30 trees, 256, decay 100000',
+    options: { dimensions: 1, numberOfTrees: 30, subSampleSize: 256, timeDecay: 100_000, seed: 1 },
+    rows: 20_000, dataSeed: 11, attributionEvery: 20,
+    scores: 'd3a2af079c77e586ee1bb6eb8593eb4bcf9613ef5e98d74b9116addf753ee203',
+    attributions: 'ed1f0f42abb4224d60ceb01fe346105598d834962999aa0241cdabb9ad31cdc3',
+  },
+  {
+    name: 'B-like: 1 value, shingle 8, 30 trees, 256, decay 2560',
+    options: { dimensions: 1, shingleSize: 8, numberOfTrees: 30, subSampleSize: 256, timeDecay: 2560, seed: 'bee' },
+    rows: 20_000, dataSeed: 22, attributionEvery: 20,
+    scores: 'bb69c3bd7b930dca3108939aa2c8dcafe1a0af1d2f08a5dd8405b129c3bcc56f',
+    attributions: '9ad186028fcc1cffef4588b9722333d07379ee9bda33edf119750ba6b10997ea',
+  },
+  {
+    name: 'C-like: 5 values, shingle 8 (40 dims), 10 trees, 64, decay 1000',
+    options: { dimensions: 5, shingleSize: 8, numberOfTrees: 10, subSampleSize: 64, timeDecay: 1000, seed: 3 },
+    rows: 10_000, dataSeed: 33, attributionEvery: 10,
+    scores: '442b9a247921bf3e8cb5a9d0e56aa80b3a6ec95cb88122de0f76e670368a06ff',
+    attributions: 'c5321a0274e96e18946b2b01469802fa524ba07f4f697f60a6d7b976476d2d17',
+  },
+  {
+    name: 'D-like: 10 values, no shingle, 30 trees, 256, decay 2560',
+    options: { dimensions: 10, numberOfTrees: 30, subSampleSize: 256, timeDecay: 2560, seed: 4 },
+    rows: 20_000, dataSeed: 44, attributionEvery: 20,
+    scores: '13f9b3dc6cfc2a10aa52e9bf02ae8bc033ca805b51c595b6146a901197aeae8a',
+    attributions: '5207b0ea25ef7af88f68056edf09ed2d52d437ed718f33a6b76d501df1a5e471',
+  },
+  {
+    name: 'duplicates: 2 values on a coarse grid, 20 trees, 32, decay 500, outputAfter 10',
+    options: { dimensions: 2, numberOfTrees: 20, subSampleSize: 32, timeDecay: 500, outputAfter: 10, seed: 5 },
+    rows: 10_000, dataSeed: 55, levels: 4, attributionEvery: 7,
+    scores: 'fb30773289a35603e51cd94cfd388cfa680547f404f5c3cc27b7e96d270eb30e',
+    attributions: '1a8fc61c641ad9c42d11e63e4b6b4a70a7a67e9c98aefe909d6a2addadf10f3c',
+  },
+  {
+    name: 'large sample: 3 values, shingle 4, 6 trees, 1500, decay 6000, grid 64',
+    options: { dimensions: 3, shingleSize: 4, numberOfTrees: 6, subSampleSize: 1500, timeDecay: 6000, seed: 'big' },
+    rows: 8_000, dataSeed: 66, levels: 64, attributionEvery: 25,
+    scores: 'da7345a116b9dcc3089d8384b0a37e887f26dec78ca13fa4e259f2b24228b6ef',
+    attributions: '7296d9e44332b5b904040f6bc53d6f15fe5353a3d6a7cb18847a1cb083e638a6',
+  },
+];
+
+function sha256(arrays: Float64Array[]): string {
+  const h = createHash('sha256');
+  for (const a of arrays) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return h.digest('hex');
+}
+
+function run(c: GoldenCase): { scores: string; attributions: string } {
+  const forest = new RandomCutForest(c.options);
+  const data = makeData(c.rows, c.options.dimensions, c.dataSeed, c.levels ?? 0);
+  const scores = new Float64Array(c.rows);
+  const attr: Float64Array[] = [];
+  for (let t = 0; t < c.rows; t++) {
+    const rec = data[t]!;
+    if (t % c.attributionEvery === 0) {
+      const a = forest.attribution(rec);
+      attr.push(Float64Array.of(a.score), a.high, a.low);
+    }
+    scores[t] = forest.process(rec);
+  }
+  return { scores: sha256([scores]), attributions: sha256(attr) };
+}
+
+describe('golden outputs (bit-identical across optimisations)', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const got = run(c);
+      if (process.env.GOLDEN_PRINT) console.log(JSON.stringify({ name: c.name, ...got }));
+      expect(got.scores).toBe(c.scores);
+      expect(got.attributions).toBe(c.attributions);
+    });
+  }
+});
