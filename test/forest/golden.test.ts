@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RandomCutForest, type RandomCutForestOptions } from '../../src/forest/forest.js';
+import { RandomCutForest } from '../../src/forest/forest.js';
+import type { RandomCutForestOptions } from '../../src/forest/options.js';
 
 /** mulberry32: uniform in [0, 1) from 32-bit integer arithmetic only. */
 function uniform(seed: number): () => number {

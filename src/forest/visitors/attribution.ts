@@ -84,7 +84,7 @@ export function addTreeAttribution(
     const p = outside / rangeSum;
     const q = 1 - p;
     const w = 1 / (k + 1);
-    s = p * w + q * s;
+    s = p / (k + 1) + (1 - p) * s; // exactly as scoreTree, so the two scores agree to the bit
     for (let i = 0; i < D; i++) {
       const lo = box[bo + i]!;
       const hi = box[bo + D + i]!;
