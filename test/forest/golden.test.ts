@@ -64,28 +64,28 @@ const CASES: GoldenCase[] = [
     options: { dimensions: 1, numberOfTrees: 30, subSampleSize: 256, timeDecay: 100_000, seed: 1 },
     rows: 20_000, dataSeed: 11, attributionEvery: 20,
     scores: 'd3a2af079c77e586ee1bb6eb8593eb4bcf9613ef5e98d74b9116addf753ee203',
-    attributions: 'ed1f0f42abb4224d60ceb01fe346105598d834962999aa0241cdabb9ad31cdc3',
+    attributions: '3dab3b414bcacc3dd8db0f27729ef67acd1badc276ee95480237a9e0659b3c2f',
   },
   {
     name: 'B-like: 1 value, shingle 8, 30 trees, 256, decay 2560',
     options: { dimensions: 1, shingleSize: 8, numberOfTrees: 30, subSampleSize: 256, timeDecay: 2560, seed: 'bee' },
     rows: 20_000, dataSeed: 22, attributionEvery: 20,
     scores: 'bb69c3bd7b930dca3108939aa2c8dcafe1a0af1d2f08a5dd8405b129c3bcc56f',
-    attributions: '9ad186028fcc1cffef4588b9722333d07379ee9bda33edf119750ba6b10997ea',
+    attributions: '4040a0812a7d1f4ae10b737edbf7ab9484d59ec2e7db408ea238b80b52652a38',
   },
   {
     name: 'C-like: 5 values, shingle 8 (40 dims), 10 trees, 64, decay 1000',
     options: { dimensions: 5, shingleSize: 8, numberOfTrees: 10, subSampleSize: 64, timeDecay: 1000, seed: 3 },
     rows: 10_000, dataSeed: 33, attributionEvery: 10,
     scores: '442b9a247921bf3e8cb5a9d0e56aa80b3a6ec95cb88122de0f76e670368a06ff',
-    attributions: 'c5321a0274e96e18946b2b01469802fa524ba07f4f697f60a6d7b976476d2d17',
+    attributions: '03be226f639105a2f23049f72c6435bff8a525ad8a0c075b291099f2eb85a7b4',
   },
   {
     name: 'D-like: 10 values, no shingle, 30 trees, 256, decay 2560',
     options: { dimensions: 10, numberOfTrees: 30, subSampleSize: 256, timeDecay: 2560, seed: 4 },
     rows: 20_000, dataSeed: 44, attributionEvery: 20,
     scores: '13f9b3dc6cfc2a10aa52e9bf02ae8bc033ca805b51c595b6146a901197aeae8a',
-    attributions: '5207b0ea25ef7af88f68056edf09ed2d52d437ed718f33a6b76d501df1a5e471',
+    attributions: '2fb09bd0329e0f20f2d2cd2b2dc9666110bbe91862450ea46cbb38ae5c3825f2',
   },
   {
     name: 'duplicates: 2 values on a coarse grid, 20 trees, 32, decay 500, outputAfter 10',
@@ -99,7 +99,7 @@ const CASES: GoldenCase[] = [
     options: { dimensions: 3, shingleSize: 4, numberOfTrees: 6, subSampleSize: 1500, timeDecay: 6000, seed: 'big' },
     rows: 8_000, dataSeed: 66, levels: 64, attributionEvery: 25,
     scores: 'da7345a116b9dcc3089d8384b0a37e887f26dec78ca13fa4e259f2b24228b6ef',
-    attributions: '7296d9e44332b5b904040f6bc53d6f15fe5353a3d6a7cb18847a1cb083e638a6',
+    attributions: 'b96be9c070eb9a7b66aca35fa3e459fc8c035cdae4bc53a74ef9c40dba2f9fa3',
   },
 ];
 
