@@ -1,0 +1,143 @@
+/** Test helpers for the forest internals: scripted randomness, tree rendering and invariant checks. */
+import { PointStore } from '../../src/forest/point-store.js';
+import { TreeRandom } from '../../src/forest/random.js';
+import { NO_ROOT, RandomCutTree } from '../../src/forest/tree.js';
+
+/** A random source that returns the scripted values in order (and throws when they run out). */
+export class ScriptedRandom extends TreeRandom {
+  private readonly values: number[];
+  constructor(values: number[]) {
+    super(1, 2, 3, 4);
+    this.values = [...values];
+  }
+  override nextDouble(): number {
+    const v = this.values.shift();
+    if (v === undefined) throw new Error('scripted random: no value left');
+    return v;
+  }
+  get remaining(): number {
+    return this.values.length;
+  }
+}
+
+/** Adds `coords` to the store, inserts it in the tree and takes the reference a sampler would. */
+export function insertPoint(tree: RandomCutTree, store: PointStore, rng: TreeRandom, coords: number[]): number {
+  const point = Float64Array.from(coords);
+  const slot = store.add(point);
+  const held = tree.insert(point, slot, store, rng);
+  store.incRef(held);
+  store.releaseIfUnused(slot);
+  return held;
+}
+
+/** Deletes one copy of the point in `slot` and drops the sampler's reference. */
+export function deletePoint(tree: RandomCutTree, store: PointStore, slot: number): void {
+  tree.delete(slot, store);
+  store.decRef(slot);
+}
+
+/** Renders a tree: `(x<dim><=<value> left right)` for internal nodes, `[coords]` or `[coords]*m` for leaves. */
+export function render(tree: RandomCutTree, store: PointStore): string {
+  if (tree.root === NO_ROOT) return 'empty';
+  const D = tree.dimensions;
+  const walk = (ref: number): string => {
+    if (ref < 0) {
+      const leaf = ~ref;
+      const off = tree.leafPoint[leaf]! * D;
+      const coords = Array.from(store.data.subarray(off, off + D)).join(',');
+      const m = tree.leafMass[leaf]!;
+      return m > 1 ? `[${coords}]*${m}` : `[${coords}]`;
+    }
+    return `(x${tree.cutDim[ref]}<=${tree.cutValue[ref]} ${walk(tree.left[ref]!)} ${walk(tree.right[ref]!)})`;
+  };
+  return walk(tree.root);
+}
+
+/** The cached box of internal node n as [min[], max[]]. */
+export function boxOf(tree: RandomCutTree, n: number): [number[], number[]] {
+  const D = tree.dimensions;
+  const b = tree.box.subarray(n * 2 * D, (n + 1) * 2 * D);
+  return [Array.from(b.subarray(0, D)), Array.from(b.subarray(D))];
+}
+
+/**
+ * Checks every structural invariant of a tree and returns the list of stored slots (with
+ * multiplicity). Throws with a description of the first violation.
+ */
+export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
+  const D = tree.dimensions;
+  const slots: number[] = [];
+  if (tree.root === NO_ROOT) {
+    if (tree.totalMass !== 0) throw new Error('empty tree with mass');
+    return slots;
+  }
+  const seenPoints = new Set<string>();
+  let internal = 0;
+  let leaves = 0;
+  // returns [mass, min[], max[]]
+  const walk = (ref: number, lo: number[], hi: number[]): [number, number[], number[]] => {
+    if (ref < 0) {
+      leaves++;
+      const leaf = ~ref;
+      const off = tree.leafPoint[leaf]! * D;
+      const p = Array.from(store.data.subarray(off, off + D));
+      const key = p.join(',');
+      if (seenPoints.has(key)) throw new Error(`duplicate leaf ${key}`);
+      seenPoints.add(key);
+      for (let i = 0; i < D; i++) {
+        if (!(p[i]! > lo[i]! && p[i]! <= hi[i]!)) throw new Error(`leaf ${key} on the wrong side of a cut`);
+      }
+      const m = tree.leafMass[leaf]!;
+      if (m < 1) throw new Error('leaf mass < 1');
+      for (let k = 0; k < m; k++) slots.push(tree.leafPoint[leaf]!);
+      return [m, p, p];
+    }
+    internal++;
+    const d = tree.cutDim[ref]!;
+    const v = tree.cutValue[ref]!;
+    const hiLeft = [...hi];
+    hiLeft[d] = Math.min(hi[d]!, v);
+    const loRight = [...lo];
+    loRight[d] = Math.max(lo[d]!, v);
+    const [ml, minL, maxL] = walk(tree.left[ref]!, lo, hiLeft);
+    const [mr, minR, maxR] = walk(tree.right[ref]!, loRight, hi);
+    const min = minL.map((x, i) => Math.min(x, minR[i]!));
+    const max = maxL.map((x, i) => Math.max(x, maxR[i]!));
+    const [bmin, bmax] = boxOf(tree, ref);
+    for (let i = 0; i < D; i++) {
+      if (bmin[i] !== min[i] || bmax[i] !== max[i]) {
+        throw new Error(`node ${ref}: cached box [${bmin}]..[${bmax}] != exact [${min}]..[${max}]`);
+      }
+    }
+    if (tree.mass[ref] !== ml + mr) throw new Error(`node ${ref}: mass ${tree.mass[ref]} != ${ml + mr}`);
+    return [ml + mr, min, max];
+  };
+  const inf = new Array<number>(D).fill(Infinity);
+  const [mass] = walk(tree.root, inf.map((x) => -x), inf);
+  if (mass !== tree.totalMass) throw new Error(`total mass ${tree.totalMass} != ${mass}`);
+  const nodes = tree.left.length;
+  if (internal + tree.freeNodeTop !== nodes) throw new Error('internal node leak');
+  if (leaves + tree.freeLeafTop !== tree.capacity) throw new Error('leaf slot leak');
+  if (internal !== leaves - 1) throw new Error('not a full binary tree');
+  return slots;
+}
+
+/** A seeded standard normal generator (Box-Muller) over a [0, 1) source. */
+export function normals(uniform: () => number): () => number {
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const s = spare;
+      spare = undefined;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = uniform();
+    const v = uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+export { PointStore, RandomCutTree };

@@ -1,0 +1,152 @@
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import { treeRandoms } from '../../src/forest/random.js';
+import { nextDown } from '../../src/forest/tree.js';
+import { ScriptedRandom, PointStore, RandomCutTree, boxOf, checkTree, deletePoint, insertPoint, render } from './helpers.js';
+
+/**
+ * Shape A, built with scripted cuts (see the algorithm doc's bottom-up insert):
+ * (0,0); (1,0) with r = 0.5 -> cut x0 <= 0.5; (0,2): leaf-level r = 0.25 -> x1 <= 0.5, then at the
+ * root (box [0,1]x[0,0] + (0,2), range sum 3) r = 0.5 -> b = 1.5 -> dimension 1 at 0.5, which
+ * separates, so the new node goes above the root.
+ */
+function shapeA() {
+  const store = new PointStore(2, 16);
+  const tree = new RandomCutTree(2, 8);
+  const rng = new ScriptedRandom([0.5, 0.25, 0.5]);
+  const a = insertPoint(tree, store, rng, [0, 0]);
+  const b = insertPoint(tree, store, rng, [1, 0]);
+  const c = insertPoint(tree, store, rng, [0, 2]);
+  expect(rng.remaining).toBe(0);
+  return { store, tree, a, b, c };
+}
+
+describe('RandomCutTree: scripted shapes', () => {
+  it('a single point is a leaf root; a second one is split at the scripted fraction', () => {
+    const store = new PointStore(2, 16);
+    const tree = new RandomCutTree(2, 8);
+    const rng = new ScriptedRandom([0.5]);
+    insertPoint(tree, store, rng, [0, 0]);
+    expect(render(tree, store)).toBe('[0,0]');
+    insertPoint(tree, store, rng, [1, 0]);
+    expect(render(tree, store)).toBe('(x0<=0.5 [0,0] [1,0])');
+    expect(tree.totalMass).toBe(2);
+    checkTree(tree, store);
+  });
+
+  it('a separating cut higher up wins: the new node goes above the root', () => {
+    const { store, tree } = shapeA();
+    expect(render(tree, store)).toBe('(x1<=0.5 (x0<=0.5 [0,0] [1,0]) [0,2])');
+    expect(boxOf(tree, tree.root)).toEqual([[0, 0], [1, 2]]);
+    checkTree(tree, store);
+  });
+
+  it('a non-separating cut higher up keeps the leaf-level cut', () => {
+    const store = new PointStore(2, 16);
+    const tree = new RandomCutTree(2, 8);
+    // at the root: b = 0.1 * 3 = 0.3 falls in dimension 0 inside the box: no separation
+    const rng = new ScriptedRandom([0.5, 0.25, 0.1]);
+    insertPoint(tree, store, rng, [0, 0]);
+    insertPoint(tree, store, rng, [1, 0]);
+    insertPoint(tree, store, rng, [0, 2]);
+    expect(render(tree, store)).toBe('(x0<=0.5 (x1<=0.5 [0,0] [0,2]) [1,0])');
+    checkTree(tree, store);
+  });
+
+  it('stops climbing (and draws nothing) once a box contains the point', () => {
+    const { store, tree } = shapeA();
+    // (0,1) reaches leaf (0,2) at depth 1 under the root, whose box [0,1]x[0,2] contains it:
+    // one draw at the leaf level only.
+    const rng = new ScriptedRandom([0.5]);
+    insertPoint(tree, store, rng, [0, 1]);
+    expect(rng.remaining).toBe(0);
+    expect(render(tree, store)).toBe('(x1<=0.5 (x0<=0.5 [0,0] [1,0]) (x1<=1.5 [0,1] [0,2]))');
+    checkTree(tree, store);
+  });
+
+  it('an equal point raises the leaf mass and the ancestors, boxes unchanged, no draw', () => {
+    const { store, tree, c } = shapeA();
+    const rng = new ScriptedRandom([]);
+    const held = insertPoint(tree, store, rng, [0, 2]);
+    expect(held).toBe(c);
+    expect(store.refCount[c]).toBe(2);
+    expect(render(tree, store)).toBe('(x1<=0.5 (x0<=0.5 [0,0] [1,0]) [0,2]*2)');
+    expect(tree.mass[tree.root]).toBe(4);
+    checkTree(tree, store);
+  });
+
+  it('cuts stay strictly below the top of the range, even when r * R rounds up to it', () => {
+    const store = new PointStore(1, 4);
+    const tree = new RandomCutTree(1, 4);
+    insertPoint(tree, store, new ScriptedRandom([]), [0]);
+    insertPoint(tree, store, new ScriptedRandom([1 - 2 ** -53]), [1]);
+    expect(tree.cutValue[tree.root]).toBeLessThan(1);
+    expect(render(tree, store)).toBe('(x0<=0.9999999999999999 [0] [1])');
+    expect(nextDown(1)).toBe(1 - 2 ** -53);
+    expect(nextDown(-1)).toBe(-1 - 2 ** -52);
+    expect(nextDown(0)).toBe(-Number.MIN_VALUE);
+    checkTree(tree, store);
+  });
+});
+
+describe('RandomCutTree: deletes', () => {
+  it('a leaf with a leaf sibling: the sibling takes the parent place, boxes shrink', () => {
+    const { store, tree, b } = shapeA();
+    deletePoint(tree, store, b);
+    expect(render(tree, store)).toBe('(x1<=0.5 [0,0] [0,2])');
+    expect(boxOf(tree, tree.root)).toEqual([[0, 0], [0, 2]]);
+    expect(tree.totalMass).toBe(2);
+    checkTree(tree, store);
+  });
+
+  it('a leaf with a subtree sibling: the subtree becomes the root', () => {
+    const { store, tree, c } = shapeA();
+    deletePoint(tree, store, c);
+    expect(render(tree, store)).toBe('(x0<=0.5 [0,0] [1,0])');
+    expect(boxOf(tree, tree.root)).toEqual([[0, 0], [1, 0]]);
+    checkTree(tree, store);
+  });
+
+  it('a leaf of mass > 1 loses one unit and keeps its place', () => {
+    const { store, tree, c } = shapeA();
+    insertPoint(tree, store, new ScriptedRandom([]), [0, 2]);
+    deletePoint(tree, store, c);
+    expect(render(tree, store)).toBe('(x1<=0.5 (x0<=0.5 [0,0] [1,0]) [0,2])');
+    expect(tree.mass[tree.root]).toBe(3);
+    expect(store.refCount[c]).toBe(1);
+    checkTree(tree, store);
+  });
+
+  it('the last point leaves an empty tree and frees its slots', () => {
+    const store = new PointStore(1, 4);
+    const tree = new RandomCutTree(1, 4);
+    const a = insertPoint(tree, store, new ScriptedRandom([]), [3]);
+    deletePoint(tree, store, a);
+    expect(render(tree, store)).toBe('empty');
+    expect(store.size).toBe(0);
+    checkTree(tree, store);
+  });
+
+  it('random inserts and deletes keep every invariant (exact boxes, masses, sides, free lists)', () => {
+    const D = 3;
+    const cap = 32;
+    const store = new PointStore(D, 1024);
+    const tree = new RandomCutTree(D, cap);
+    const [rng] = treeRandoms('invariants', 1);
+    const draw = seedrandom('data');
+    const held: number[] = [];
+    for (let step = 0; step < 3000; step++) {
+      if (held.length === cap || (held.length > 0 && draw() < 0.45)) {
+        const at = Math.floor(draw() * held.length);
+        const slot = held.splice(at, 1)[0]!;
+        deletePoint(tree, store, slot);
+      } else {
+        // a few repeated values and coordinates, to exercise duplicates and boundary deletes
+        const p = Array.from({ length: D }, () => Math.floor(draw() * 5) * (draw() < 0.5 ? 1 : 0.5));
+        held.push(insertPoint(tree, store, rng!, p));
+      }
+      const slots = checkTree(tree, store);
+      expect(slots.sort((x, y) => x - y)).toEqual([...held].sort((x, y) => x - y));
+    }
+  });
+});
