@@ -1,0 +1,77 @@
+/**
+ * `npm run bench [-- options]`: configurations A-D of issue 4 against the reference Java RCF.
+ *
+ *   --config A[,B..]   only these configurations (repeatable)
+ *   --op process[,update,attribution]   only these operations
+ *   --runs N           runs per operation (default 5)
+ *   --json             print JSON instead of the table
+ *   --no-memory        skip the memory measurement
+ * @module
+ */
+import { CONFIGS, OPERATIONS, RUNS, TIMED, WARMUP, type BenchConfig, type Operation } from './configs.js';
+import { loadBenchData } from './data.js';
+import { measureMemory, measureThroughput } from './protocol.js';
+import { formatTable, machineInfo, toJson, type ConfigResult } from './report.js';
+
+interface Args {
+  configs: BenchConfig[];
+  operations: Operation[];
+  runs: number;
+  json: boolean;
+  memory: boolean;
+  parallel: boolean;
+  workers: number;
+  batch: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { configs: [], operations: [...OPERATIONS], runs: RUNS, json: false, memory: true, parallel: false, workers: 2, batch: 1000 };
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`bench: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--config') names.push(...value().split(','));
+    else if (a.startsWith('--config=')) names.push(...a.slice(9).split(','));
+    else if (a === '--op') args.operations = value().split(',') as Operation[];
+    else if (a === '--runs') args.runs = Number(value());
+    else if (a === '--json') args.json = true;
+    else if (a === '--no-memory') args.memory = false;
+    else if (a === '--parallel') args.parallel = true;
+    else if (a === '--workers') args.workers = Number(value());
+    else if (a === '--batch') args.batch = Number(value());
+    else throw new Error(`bench: unknown argument ${a}`);
+  }
+  for (const op of args.operations) if (!OPERATIONS.includes(op)) throw new Error(`bench: unknown operation ${op}`);
+  args.configs = names.length === 0 ? [...CONFIGS] : names.map((n) => {
+    const c = CONFIGS.find((x) => x.name === n.toUpperCase());
+    if (!c) throw new Error(`bench: unknown config ${n} (A, B, C or D)`);
+    return c;
+  });
+  return args;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const machine = machineInfo();
+  const results: ConfigResult[] = [];
+  for (const config of args.configs) {
+    const data = loadBenchData(config.file, config.columns, WARMUP + TIMED);
+    if (!args.json) process.stderr.write(`config ${config.name}: ${config.description} ...\n`);
+    const memory = args.memory ? measureMemory(config, data.rows) : undefined;
+    const throughput = await measureThroughput(config, data.rows, { runs: args.runs, operations: args.operations });
+    results.push({ config, source: data.source, throughput, memory });
+  }
+  if (args.json) {
+    const doc = toJson(results, machine) as Record<string, unknown>;
+    console.log(JSON.stringify(doc, null, 2));
+  } else console.log(formatTable(results, machine));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
