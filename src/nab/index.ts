@@ -1,0 +1,49 @@
+/**
+ * The Numenta Anomaly Benchmark: NAB's scoring rules on in-memory arrays, and loaders for the corpus,
+ * its labels, detector outputs and result tables.
+ * @example
+ * import { loadNabCorpus, scoreNabCorpus } from './nab/index.js';
+ * const corpus = await loadNabCorpus({ dataDir: '../shared/nab/data' });
+ * const results = scoreNabCorpus(corpus.map((f) => ({ name: f.name, windows: f.windows, scores: myScores(f) })));
+ * for (const r of results) console.log(r.profile, r.normalizedScore.toFixed(3));
+ * @module
+ */
+export {
+  NAB_PROFILES,
+  NAB_PROFILE_NAMES,
+  NAB_PROBATION_PERCENT,
+  NAB_NO_DETECTION_THRESHOLD,
+  scaledSigmoid,
+  probationLength,
+  normalizeNabScore,
+  prepareNabFile,
+  scoreNabFile,
+  sweepNabThreshold,
+  scoreNabCorpus,
+  type NabProfileName,
+  type NabProfile,
+  type RowWindow,
+  type PreparedNabFile,
+  type NabFileResult,
+  type NabFileInput,
+  type NabThresholdSweep,
+  type NabProfileResult,
+  type NabCorpusOptions,
+} from './scoring.js';
+export {
+  parseNabTimestamp,
+  rowWindows,
+  readNabLabels,
+  listNabFiles,
+  readTimeSeriesCsv,
+  loadNabCorpus,
+  readNabDetectorOutputs,
+  readNabResultsCsv,
+  isDirectory,
+  type NabWindowLimits,
+  type NabLabels,
+  type NabCorpusFile,
+  type LoadNabCorpusOptions,
+  type NabDetectorOutput,
+  type NabResultRow,
+} from './corpus.js';
