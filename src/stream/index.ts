@@ -1,0 +1,29 @@
+/**
+ * Streaming operators: shingles, tumbling / sliding / stagger windows and their aggregators, as KDA
+ * SQL's windowed queries.
+ * @module
+ */
+export { InvalidRowError, LateRowError, type LateRowInfo } from './errors.js';
+export { parseTime, step, type TimeAccessor } from './time.js';
+export { isAsyncIterable, type Source } from './source.js';
+export { shingles } from './shingles.js';
+export {
+  count,
+  sum,
+  avg,
+  min,
+  max,
+  stddev,
+  first,
+  last,
+  type Aggregator,
+  type AggregatorKind,
+  type Reducer,
+  type AggregateSpec,
+  type AggregateResult,
+  type AggregateResults,
+} from './aggregates.js';
+export type { OnLate, WindowRow, SlidingRow, CommonWindowOptions } from './windows/common.js';
+export { tumblingWindows, type TumblingOptions, type WatermarkOptions } from './windows/tumbling.js';
+export { slidingWindows, type SlidingFrame, type SlidingOptions } from './windows/sliding.js';
+export { staggerWindows, type StaggerOptions } from './windows/stagger.js';
