@@ -8,6 +8,7 @@ import { PointStore } from './point-store.js';
 import { treeRandoms, type TreeRandom } from './random.js';
 import { Sampler, samplerKey } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
+import { forestFromState, forestToState, stateFromBytes, stateToBytes, type ForestState } from './state.js';
 import { RandomCutTree } from './tree.js';
 import { addTreeAttribution } from './visitors/attribution.js';
 import { scoreTree } from './visitors/score.js';
@@ -23,6 +24,17 @@ export interface Attribution {
   high: Float64Array;
   /** Part of the score due to values below what the trees hold, laid out as `high`. */
   low: Float64Array;
+}
+
+/** @internal The parts of a forest, as a restored checkpoint provides them. */
+export interface ForestParts {
+  store: PointStore;
+  trees: RandomCutTree[];
+  samplers: Sampler[];
+  randoms: TreeRandom[];
+  shingle: ShingleBuffer;
+  pointsSeen: number;
+  recordsSeen: number;
 }
 
 /**
@@ -60,14 +72,16 @@ export class RandomCutForest {
   /** Scratch: the shingled point being scored or inserted. */
   private readonly point: Float64Array;
   private readonly work: Float64Array;
-  private pointsSeen = 0;
-  private recordsSeen = 0;
+  /** @internal Points (shingles) that have reached the trees. */
+  pointsSeen = 0;
+  /** @internal Records passed to update. */
+  recordsSeen = 0;
 
   /**
    * @param options `dimensions` and any of KDA's parameters; see {@link RandomCutForestOptions}.
    * @throws TypeError / RangeError naming the option, the value and the allowed range.
    */
-  constructor(options: RandomCutForestOptions) {
+  constructor(options: RandomCutForestOptions, parts?: ForestParts) {
     const o: ResolvedForestOptions = resolveForestOptions(options);
     this.dimensions = o.dimensions;
     this.shingleSize = o.shingleSize;
@@ -77,15 +91,26 @@ export class RandomCutForest {
     this.outputAfter = o.outputAfter;
     this.seed = o.seed;
     const D = o.dimensions * o.shingleSize;
-    this.store = new PointStore(D, o.numberOfTrees * o.subSampleSize + 1);
-    this.trees = [];
-    this.samplers = [];
-    for (let t = 0; t < o.numberOfTrees; t++) {
-      this.trees.push(new RandomCutTree(D, o.subSampleSize));
-      this.samplers.push(new Sampler(o.subSampleSize));
+    if (parts) {
+      // Restoring a checkpoint: state.ts has built and validated every part.
+      this.store = parts.store;
+      this.trees = parts.trees;
+      this.samplers = parts.samplers;
+      this.randoms = parts.randoms;
+      this.shingle = parts.shingle;
+      this.pointsSeen = parts.pointsSeen;
+      this.recordsSeen = parts.recordsSeen;
+    } else {
+      this.store = new PointStore(D, o.numberOfTrees * o.subSampleSize + 1);
+      this.trees = [];
+      this.samplers = [];
+      for (let t = 0; t < o.numberOfTrees; t++) {
+        this.trees.push(new RandomCutTree(D, o.subSampleSize));
+        this.samplers.push(new Sampler(o.subSampleSize));
+      }
+      this.randoms = treeRandoms(o.seed, o.numberOfTrees);
+      this.shingle = new ShingleBuffer(o.dimensions, o.shingleSize);
     }
-    this.randoms = treeRandoms(o.seed, o.numberOfTrees);
-    this.shingle = new ShingleBuffer(o.dimensions, o.shingleSize);
     this.point = new Float64Array(D);
     this.work = new Float64Array(2 * D);
   }
@@ -167,6 +192,48 @@ export class RandomCutForest {
       low[i]! /= n;
     }
     return { score: sum / n, high, low };
+  }
+
+  /**
+   * The forest's whole state as plain JSON-safe data (options, seed, counters, shingle, points,
+   * samplers, trees and random generators). `RandomCutForest.fromJSON` restores a forest that
+   * continues with bit-identical scores.
+   * @example
+   * const saved = JSON.stringify(forest); // calls toJSON
+   * const again = RandomCutForest.fromJSON(JSON.parse(saved));
+   */
+  toJSON(): ForestState {
+    return forestToState(this);
+  }
+
+  /**
+   * Restores a forest from `toJSON()`'s output.
+   * @throws StateError naming the failed check (format, version, content); nothing is half-restored.
+   * @example
+   * const forest = RandomCutForest.fromJSON(JSON.parse(readFileSync('forest.json', 'utf8')));
+   */
+  static fromJSON(state: unknown): RandomCutForest {
+    return forestFromState(state);
+  }
+
+  /**
+   * The forest's state in a compact binary form with a format version and a CRC-32 checksum
+   * (smaller than the forest in memory: masses and boxes are rebuilt on restore).
+   * @example
+   * writeFileSync('forest.rcf', forest.toBytes());
+   */
+  toBytes(): Uint8Array {
+    return stateToBytes(forestToState(this));
+  }
+
+  /**
+   * Restores a forest from `toBytes()`'s output.
+   * @throws StateError naming the failed check (format, version, length, checksum, content).
+   * @example
+   * const forest = RandomCutForest.fromBytes(readFileSync('forest.rcf'));
+   */
+  static fromBytes(bytes: Uint8Array): RandomCutForest {
+    return forestFromState(stateFromBytes(bytes));
   }
 
   /** Bytes held by the forest's typed arrays (point store, trees, samplers, shingle). */

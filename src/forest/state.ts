@@ -1,0 +1,574 @@
+/**
+ * The state of a forest as data: a plain JSON form and a compact binary form, both carrying a format
+ * version. Restoring goes through one path that validates everything before any forest exists, so a
+ * bad state is refused whole.
+ *
+ * What is saved: options (with the seed), counters, the shingle, the live points once each, and per
+ * tree its random generator, its sampler (heap order kept) and its cut structure in preorder.
+ * What is rebuilt: reference counts (from the samplers), masses and bounding boxes (exact: they are
+ * minima and maxima of the same float64 values). Slot numbers are renumbered densely; no computation
+ * depends on them, so the restored forest continues bit for bit.
+ * @module
+ */
+import { crc32 } from './crc32.js';
+import { RandomCutForest } from './forest.js';
+import { resolveForestOptions, type ResolvedForestOptions } from './options.js';
+import { PointStore } from './point-store.js';
+import { TreeRandom } from './random.js';
+import { Sampler } from './sampler.js';
+import { ShingleBuffer } from './shingle.js';
+import { NO_ROOT, RandomCutTree } from './tree.js';
+
+/** Current version of both state formats. */
+export const STATE_VERSION = 1;
+const FORMAT = 'random-cut-forest';
+const MAGIC = [0x52, 0x43, 0x46, 0x53]; // "RCFS"
+const HEADER_BYTES = 12; // magic, u16 version, u16 flags, u32 body length
+const TRAILER_BYTES = 4; // crc32 of header + body
+
+/** Raised when a state cannot be restored; `check` names the check that failed. */
+export class StateError extends Error {
+  /** Which check failed: "format", "version", "length", "checksum" or "content". */
+  readonly check: 'format' | 'version' | 'length' | 'checksum' | 'content';
+  constructor(check: StateError['check'], message: string) {
+    super(`invalid forest state (${check}): ${message}`);
+    this.name = 'StateError';
+    this.check = check;
+  }
+}
+
+/** One tree's saved state. */
+export interface TreeState {
+  /** The tree's generator state: four unsigned 32-bit integers. */
+  random: [number, number, number, number];
+  /** Sampler keys in heap order. */
+  keys: number[];
+  /** Sampler entries in heap order: indexes into `ForestState.points` (point number, not offset). */
+  samples: number[];
+  /**
+   * The tree in preorder: an internal node is `cutDimension + 1, cutValue`, a leaf is
+   * `0, pointIndex, mass`. Empty for an empty tree.
+   */
+  nodes: number[];
+}
+
+/** The JSON form of a forest (`forest.toJSON()`); every number is finite, so JSON keeps it exactly. */
+export interface ForestState {
+  format: 'random-cut-forest';
+  version: number;
+  options: {
+    dimensions: number;
+    shingleSize: number;
+    numberOfTrees: number;
+    subSampleSize: number;
+    timeDecay: number;
+    outputAfter: number;
+    seed: string;
+  };
+  pointsSeen: number;
+  recordsSeen: number;
+  shingle: { head: number; filled: number; values: number[] };
+  /** Live points, `dimensions * shingleSize` values each, concatenated. */
+  points: number[];
+  trees: TreeState[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// forest -> state
+
+/** Captures a forest's state (the JSON form). */
+export function forestToState(forest: RandomCutForest): ForestState {
+  const store = forest.store;
+  const D = store.dimensions;
+  // Dense renumbering of the live slots, in order of first reference.
+  const dense = new Map<number, number>();
+  const points: number[] = [];
+  const denseOf = (slot: number): number => {
+    let i = dense.get(slot);
+    if (i === undefined) {
+      i = dense.size;
+      dense.set(slot, i);
+      for (let k = 0; k < D; k++) points.push(store.data[slot * D + k]!);
+    }
+    return i;
+  };
+  const trees: TreeState[] = [];
+  for (let t = 0; t < forest.numberOfTrees; t++) {
+    const sampler = forest.samplers[t]!;
+    const tree = forest.trees[t]!;
+    const keys = Array.from(sampler.keys.subarray(0, sampler.size));
+    const samples = Array.from(sampler.points.subarray(0, sampler.size), denseOf);
+    const nodes: number[] = [];
+    if (tree.root !== NO_ROOT) {
+      const stack = [tree.root];
+      while (stack.length > 0) {
+        const ref = stack.pop()!;
+        if (ref < 0) nodes.push(0, denseOf(tree.leafPoint[~ref]!), tree.leafMass[~ref]!);
+        else {
+          nodes.push(tree.cutDim[ref]! + 1, tree.cutValue[ref]!);
+          stack.push(tree.right[ref]!, tree.left[ref]!);
+        }
+      }
+    }
+    const r = forest.randoms[t]!;
+    trees.push({ random: [r.a, r.b, r.c, r.d], keys, samples, nodes });
+  }
+  const sh = forest.shingle;
+  return {
+    format: FORMAT,
+    version: STATE_VERSION,
+    options: {
+      dimensions: forest.dimensions,
+      shingleSize: forest.shingleSize,
+      numberOfTrees: forest.numberOfTrees,
+      subSampleSize: forest.subSampleSize,
+      timeDecay: forest.timeDecay,
+      outputAfter: forest.outputAfter,
+      seed: forest.seed,
+    },
+    pointsSeen: forest.pointsSeen,
+    recordsSeen: forest.recordsSeen,
+    shingle: { head: sh.head, filled: sh.filled, values: Array.from(sh.ring) },
+    points,
+    trees,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// state -> forest (validate everything, then build)
+
+function fail(message: string): never {
+  throw new StateError('content', message);
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+function numberArray(x: unknown, what: string, maxLength: number): number[] {
+  if (!Array.isArray(x)) fail(`${what} must be an array`);
+  if (x.length > maxLength) fail(`${what} has ${x.length} entries, at most ${maxLength} allowed`);
+  for (let i = 0; i < x.length; i++) {
+    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) fail(`${what}[${i}] is not a finite number`);
+  }
+  return x as number[];
+}
+
+function integer(x: unknown, what: string, lo: number, hi: number): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < lo || x > hi) {
+    fail(`${what} must be an integer from ${lo} to ${hi}, got ${String(x)}`);
+  }
+  return x;
+}
+
+/** Builds one tree from its preorder, checking structure, cuts and masses. */
+function buildTree(
+  nodes: number[],
+  D: number,
+  capacity: number,
+  store: PointStore,
+  pointCount: number,
+  t: number,
+): RandomCutTree {
+  const tree = new RandomCutTree(D, capacity);
+  if (nodes.length === 0) return tree;
+  let pos = 0;
+  const readRef = (depth: number): number => {
+    if (depth > capacity) fail(`tree ${t}: deeper than ${capacity}`);
+    if (pos >= nodes.length) fail(`tree ${t}: preorder ends early`);
+    const tag = nodes[pos++]!;
+    if (tag === 0) {
+      if (pos + 2 > nodes.length) fail(`tree ${t}: leaf truncated`);
+      const point = integer(nodes[pos++], `tree ${t} leaf point`, 0, pointCount - 1);
+      const mass = integer(nodes[pos++], `tree ${t} leaf mass`, 1, capacity);
+      if (tree.freeLeafTop === 0) fail(`tree ${t}: more than ${capacity} leaves`);
+      const leaf = tree.freeLeaves[--tree.freeLeafTop]!;
+      tree.leafPoint[leaf] = point;
+      tree.leafMass[leaf] = mass;
+      return ~leaf;
+    }
+    const dim = integer(tag, `tree ${t} cut dimension + 1`, 1, D) - 1;
+    if (pos >= nodes.length) fail(`tree ${t}: node truncated`);
+    const value = nodes[pos++]!;
+    if (tree.freeNodeTop === 0) fail(`tree ${t}: more than ${capacity - 1} internal nodes`);
+    const n = tree.freeNodes[--tree.freeNodeTop]!;
+    tree.cutDim[n] = dim;
+    tree.cutValue[n] = value;
+    tree.left[n] = readRef(depth + 1);
+    tree.right[n] = readRef(depth + 1);
+    // Children are complete: rebuild this node's mass and box, then check its cut separates them.
+    tree.mass[n] = tree.massOf(tree.left[n]!) + tree.massOf(tree.right[n]!);
+    tree.recomputeBox(n, store);
+    const l = tree.left[n]!;
+    const r = tree.right[n]!;
+    const leftMax = l >= 0 ? tree.box[l * 2 * D + D + dim]! : store.data[tree.leafPoint[~l]! * D + dim]!;
+    const rightMin = r >= 0 ? tree.box[r * 2 * D + dim]! : store.data[tree.leafPoint[~r]! * D + dim]!;
+    if (!(leftMax <= value && value < rightMin)) fail(`tree ${t}: a cut does not separate its children`);
+    return n;
+  };
+  tree.root = readRef(0);
+  if (pos !== nodes.length) fail(`tree ${t}: ${nodes.length - pos} values after the preorder`);
+  tree.totalMass = tree.massOf(tree.root);
+  return tree;
+}
+
+/**
+ * Validates a state (the JSON form) and builds the forest it describes.
+ * @throws StateError naming the check that failed; nothing is half-restored.
+ */
+export function forestFromState(state: unknown): RandomCutForest {
+  if (!isObject(state) || state.format !== FORMAT) {
+    throw new StateError('format', `expected an object with format "${FORMAT}"`);
+  }
+  if (state.version !== STATE_VERSION) {
+    throw new StateError('version', `unknown format version ${String(state.version)} (this library reads ${STATE_VERSION})`);
+  }
+  if (!isObject(state.options)) fail('options missing');
+  let o: ResolvedForestOptions;
+  try {
+    const opts = state.options;
+    if (typeof opts.seed !== 'string') fail('options.seed must be a string');
+    o = resolveForestOptions(opts as never);
+  } catch (e) {
+    if (e instanceof StateError) throw e;
+    fail(`options: ${(e as Error).message}`);
+  }
+  const D = o.dimensions * o.shingleSize;
+  const k = o.shingleSize;
+  const recordsSeen = integer(state.recordsSeen, 'recordsSeen', 0, Number.MAX_SAFE_INTEGER);
+  const pointsSeen = integer(state.pointsSeen, 'pointsSeen', 0, Number.MAX_SAFE_INTEGER);
+  if (pointsSeen !== Math.max(0, recordsSeen - (k - 1))) fail('pointsSeen does not match recordsSeen and the shingle size');
+  if (!isObject(state.shingle)) fail('shingle missing');
+  const head = integer(state.shingle.head, 'shingle.head', 0, k - 1);
+  const filled = integer(state.shingle.filled, 'shingle.filled', 0, k);
+  if (filled !== Math.min(k, recordsSeen)) fail('shingle.filled does not match recordsSeen');
+  if (head !== recordsSeen % k) fail('shingle.head does not match recordsSeen');
+  const ring = numberArray(state.shingle.values, 'shingle.values', D);
+  if (ring.length !== D) fail(`shingle.values must have ${D} values`);
+
+  const maxPoints = o.numberOfTrees * o.subSampleSize;
+  const points = numberArray(state.points, 'points', maxPoints * D);
+  if (points.length % D !== 0) fail(`points length ${points.length} is not a multiple of ${D}`);
+  const pointCount = points.length / D;
+  const store = new PointStore(D, maxPoints + 1, Math.max(256, pointCount));
+  store.data.set(points);
+  store.highWater = pointCount;
+
+  if (!Array.isArray(state.trees) || state.trees.length !== o.numberOfTrees) {
+    fail(`trees must be an array of ${o.numberOfTrees}`);
+  }
+  const trees: RandomCutTree[] = [];
+  const samplers: Sampler[] = [];
+  const randoms: TreeRandom[] = [];
+  for (let t = 0; t < o.numberOfTrees; t++) {
+    const ts: unknown = state.trees[t];
+    if (!isObject(ts)) fail(`tree ${t} is not an object`);
+    const rs = numberArray(ts.random, `tree ${t} random`, 4);
+    if (rs.length !== 4) fail(`tree ${t} random must have 4 values`);
+    for (const w of rs) integer(w, `tree ${t} random word`, 0, 0xffffffff);
+    randoms.push(new TreeRandom(rs[0]!, rs[1]!, rs[2]!, rs[3]!));
+    const keys = numberArray(ts.keys, `tree ${t} keys`, o.subSampleSize);
+    const samples = numberArray(ts.samples, `tree ${t} samples`, o.subSampleSize);
+    if (keys.length !== samples.length) fail(`tree ${t}: ${keys.length} keys but ${samples.length} samples`);
+    const sampler = new Sampler(o.subSampleSize);
+    for (let i = 0; i < keys.length; i++) {
+      if (i > 0 && !(keys[(i - 1) >> 1]! >= keys[i]!)) fail(`tree ${t}: sampler keys are not a max-heap`);
+      sampler.keys[i] = keys[i]!;
+      sampler.points[i] = integer(samples[i], `tree ${t} sample`, 0, pointCount - 1);
+      store.refCount[samples[i]!]!++;
+    }
+    sampler.size = keys.length;
+    samplers.push(sampler);
+    const nodes = numberArray(ts.nodes, `tree ${t} nodes`, 3 * o.subSampleSize + 2 * o.subSampleSize);
+    const tree = buildTree(nodes, D, o.subSampleSize, store, pointCount, t);
+    // The tree holds exactly the sampler's points, with multiplicity, and no point twice.
+    const held = new Map<number, number>();
+    for (let i = 0; i < sampler.size; i++) held.set(sampler.points[i]!, (held.get(sampler.points[i]!) ?? 0) + 1);
+    const seen = new Set<string>();
+    const free = new Uint8Array(o.subSampleSize);
+    for (let i = 0; i < tree.freeLeafTop; i++) free[tree.freeLeaves[i]!] = 1;
+    let leaves = 0;
+    for (let leaf = 0; leaf < o.subSampleSize; leaf++) {
+      if (free[leaf]) continue;
+      leaves++;
+      const p = tree.leafPoint[leaf]!;
+      if (held.get(p) !== tree.leafMass[leaf]) fail(`tree ${t}: leaf masses do not match its sampler`);
+      const key = Array.from(store.data.subarray(p * D, p * D + D)).join(',');
+      if (seen.has(key)) fail(`tree ${t}: the same point in two leaves`);
+      seen.add(key);
+    }
+    if (leaves !== held.size || tree.totalMass !== sampler.size) fail(`tree ${t}: leaves do not match its sampler`);
+    trees.push(tree);
+  }
+  for (let p = 0; p < pointCount; p++) if (store.refCount[p] === 0) fail(`point ${p} is not sampled by any tree`);
+
+  const shingle = new ShingleBuffer(o.dimensions, k);
+  shingle.ring.set(ring);
+  shingle.head = head;
+  shingle.filled = filled;
+  return new RandomCutForest(o, { store, trees, samplers, randoms, shingle, pointsSeen, recordsSeen });
+}
+
+// ---------------------------------------------------------------------------------------------
+// binary form
+
+class ByteWriter {
+  private buf = new Uint8Array(1 << 16);
+  private view = new DataView(this.buf.buffer);
+  length = 0;
+  private ensure(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+  u8(x: number): void {
+    this.ensure(1);
+    this.view.setUint8(this.length, x);
+    this.length += 1;
+  }
+  u16(x: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.length, x, true);
+    this.length += 2;
+  }
+  u32(x: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.length, x, true);
+    this.length += 4;
+  }
+  f64(x: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.length, x, true);
+    this.length += 8;
+  }
+  uint(x: number, width: number): void {
+    if (width === 1) this.u8(x);
+    else if (width === 2) this.u16(x);
+    else this.u32(x);
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+  setU32(at: number, x: number): void {
+    this.view.setUint32(at, x, true);
+  }
+  result(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+class ByteReader {
+  private readonly view: DataView;
+  pos: number;
+  constructor(
+    private readonly bytes: Uint8Array,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = start;
+  }
+  private need(n: number): void {
+    if (this.pos + n > this.end) fail('the body ends early');
+  }
+  u8(): number {
+    this.need(1);
+    return this.view.getUint8(this.pos++);
+  }
+  u16(): number {
+    this.need(2);
+    const x = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return x;
+  }
+  u32(): number {
+    this.need(4);
+    const x = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return x;
+  }
+  f64(): number {
+    this.need(8);
+    const x = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return x;
+  }
+  uint(width: number): number {
+    return width === 1 ? this.u8() : width === 2 ? this.u16() : this.u32();
+  }
+  f64s(n: number): number[] {
+    this.need(8 * n);
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = this.f64();
+    return out;
+  }
+  utf8(n: number): string {
+    this.need(n);
+    let s: string;
+    try {
+      s = new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(this.pos, this.pos + n));
+    } catch {
+      fail('the seed is not valid UTF-8');
+    }
+    this.pos += n;
+    return s;
+  }
+}
+
+/** Bytes needed for an unsigned integer up to `max`. */
+function widthFor(max: number): number {
+  return max < 0x100 ? 1 : max < 0x10000 ? 2 : 4;
+}
+
+/**
+ * Encodes a state in the binary form: header (magic "RCFS", u16 version, u16 flags, u32 body
+ * length), body, CRC-32 of header and body. Index widths depend on the sample size and point count.
+ */
+export function stateToBytes(state: ForestState): Uint8Array {
+  const w = new ByteWriter();
+  MAGIC.forEach((b) => w.u8(b));
+  w.u16(state.version);
+  w.u16(0);
+  w.u32(0); // body length, patched below
+  const o = state.options;
+  const D = o.dimensions * o.shingleSize;
+  w.u32(o.dimensions);
+  w.u32(o.shingleSize);
+  w.u32(o.numberOfTrees);
+  w.u32(o.subSampleSize);
+  w.f64(o.timeDecay);
+  w.u32(o.outputAfter);
+  const seed = new TextEncoder().encode(o.seed);
+  w.u32(seed.length);
+  w.bytes(seed);
+  w.f64(state.pointsSeen);
+  w.f64(state.recordsSeen);
+  w.u32(state.shingle.head);
+  w.u32(state.shingle.filled);
+  for (const v of state.shingle.values) w.f64(v);
+  const pointCount = state.points.length / D;
+  w.u32(pointCount);
+  for (const v of state.points) w.f64(v);
+  const pw = widthFor(pointCount);
+  const sw = widthFor(o.subSampleSize);
+  const dw = widthFor(D + 1);
+  const ew = widthFor(2 * o.subSampleSize);
+  for (const t of state.trees) {
+    for (const r of t.random) w.u32(r);
+    w.uint(t.keys.length, sw);
+    for (const k of t.keys) w.f64(k);
+    for (const s of t.samples) w.uint(s, pw);
+    const nodes = t.nodes;
+    let entries = 0;
+    for (let i = 0; i < nodes.length; i += nodes[i] === 0 ? 3 : 2) entries++;
+    w.uint(entries, ew); // a tree has at most 2 * sample - 1 entries (leaves and internal nodes)
+    for (let i = 0; i < nodes.length; ) {
+      const tag = nodes[i]!;
+      w.uint(tag, dw);
+      if (tag === 0) {
+        w.uint(nodes[i + 1]!, pw);
+        w.uint(nodes[i + 2]!, sw);
+        i += 3;
+      } else {
+        w.f64(nodes[i + 1]!);
+        i += 2;
+      }
+    }
+  }
+  const bodyLength = w.length - HEADER_BYTES;
+  w.setU32(8, bodyLength);
+  const bytes = w.result();
+  const out = new Uint8Array(bytes.length + TRAILER_BYTES);
+  out.set(bytes);
+  new DataView(out.buffer).setUint32(bytes.length, crc32(bytes), true);
+  return out;
+}
+
+/**
+ * Decodes the binary form into a state (the JSON form), checking magic, version, length and
+ * checksum first. Structural checks happen in `forestFromState`.
+ * @throws StateError naming the check that failed.
+ */
+export function stateFromBytes(bytes: Uint8Array): ForestState {
+  if (!(bytes instanceof Uint8Array)) throw new StateError('format', 'expected a Uint8Array');
+  if (bytes.length < HEADER_BYTES + TRAILER_BYTES || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new StateError('format', 'not a forest state (bad magic bytes)');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint16(4, true);
+  const bodyLength = view.getUint32(8, true);
+  const expected = HEADER_BYTES + bodyLength + TRAILER_BYTES;
+  if (bytes.length !== expected) {
+    throw new StateError('length', `expected ${expected} bytes, got ${bytes.length} (truncated or padded)`);
+  }
+  const crcAt = HEADER_BYTES + bodyLength;
+  if (crc32(bytes, 0, crcAt) !== view.getUint32(crcAt, true)) {
+    throw new StateError('checksum', 'the CRC-32 does not match (corrupted bytes)');
+  }
+  if (version !== STATE_VERSION) {
+    throw new StateError('version', `unknown format version ${version} (this library reads ${STATE_VERSION})`);
+  }
+  const r = new ByteReader(bytes, HEADER_BYTES, crcAt);
+  const dimensions = r.u32();
+  const shingleSize = r.u32();
+  const numberOfTrees = r.u32();
+  const subSampleSize = r.u32();
+  const timeDecay = r.f64();
+  const outputAfter = r.u32();
+  const seed = r.utf8(r.u32());
+  const options = { dimensions, shingleSize, numberOfTrees, subSampleSize, timeDecay, outputAfter, seed };
+  // Validate sizes before reading arrays whose lengths they imply.
+  try {
+    resolveForestOptions(options);
+  } catch (e) {
+    fail(`options: ${(e as Error).message}`);
+  }
+  const D = dimensions * shingleSize;
+  const pointsSeen = r.f64();
+  const recordsSeen = r.f64();
+  const head = r.u32();
+  const filled = r.u32();
+  const values = r.f64s(D);
+  const pointCount = r.u32();
+  if (pointCount > numberOfTrees * subSampleSize) fail(`${pointCount} points, more than trees x sample size`);
+  const points = r.f64s(pointCount * D);
+  const pw = widthFor(pointCount);
+  const sw = widthFor(subSampleSize);
+  const dw = widthFor(D + 1);
+  const ew = widthFor(2 * subSampleSize);
+  const trees: TreeState[] = [];
+  for (let t = 0; t < numberOfTrees; t++) {
+    const random: [number, number, number, number] = [r.u32(), r.u32(), r.u32(), r.u32()];
+    const size = r.uint(sw);
+    if (size > subSampleSize) fail(`tree ${t}: sampler size ${size} above ${subSampleSize}`);
+    const keys = r.f64s(size);
+    const samples: number[] = [];
+    for (let i = 0; i < size; i++) samples.push(r.uint(pw));
+    const entries = r.uint(ew);
+    if (entries > 2 * subSampleSize - 1) fail(`tree ${t}: ${entries} nodes for a sample of ${subSampleSize}`);
+    const nodes: number[] = [];
+    for (let i = 0; i < entries; i++) {
+      const tag = r.uint(dw);
+      if (tag === 0) nodes.push(0, r.uint(pw), r.uint(sw));
+      else nodes.push(tag, r.f64());
+    }
+    trees.push({ random, keys, samples, nodes });
+  }
+  if (r.pos !== crcAt) fail(`${crcAt - r.pos} bytes left after the last tree`);
+  return {
+    format: FORMAT,
+    version,
+    options,
+    pointsSeen,
+    recordsSeen,
+    shingle: { head, filled, values },
+    points,
+    trees,
+  };
+}
