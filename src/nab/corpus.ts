@@ -44,12 +44,15 @@ export function parseNabTimestamp(text: string): number {
 }
 
 /**
- * Turns labelled windows (timestamp pairs) into inclusive row ranges: a window covers the rows whose
- * timestamp lies between its start and its end, both included. Timestamps must be in ascending order.
+ * Turns labelled windows (timestamp pairs) into inclusive row ranges, as NAB does: a window starts at the
+ * first row whose timestamp equals its start and ends at the first row (from there on) whose timestamp
+ * equals its end. When a limit is not a row's timestamp, the window starts at the first row at or after
+ * its start and runs while the timestamps stay at or before its end. (NAB's files are not all in strictly
+ * ascending order: a few repeat timestamps, which is why rows are searched in file order.)
  * @param timestamps the file's timestamps, as text or as milliseconds.
  * @param windows the labelled windows.
  * @param name the file's name, for error messages.
- * @throws RangeError when a window covers no row, or timestamps are not ascending.
+ * @throws RangeError when a window covers no row.
  * @example
  * rowWindows(['2014-01-01 00:00:00', '2014-01-01 00:05:00', '2014-01-01 00:10:00'],
  *            [['2014-01-01 00:05:00.000000', '2014-01-01 00:10:00.000000']]); // [{ start: 1, end: 2 }]
@@ -64,36 +67,22 @@ export function rowWindows(
   for (let i = 0; i < n; i++) {
     const v = timestamps[i]!;
     t[i] = typeof v === 'number' ? v : parseNabTimestamp(v);
-    if (i > 0 && !(t[i]! >= t[i - 1]!)) {
-      throw new RangeError(`${name}: timestamps must be in ascending order, row ${i} (${String(v)}) precedes row ${i - 1}`);
-    }
   }
   return windows.map(([a, b], k) => {
     const ta = parseNabTimestamp(a);
     const tb = parseNabTimestamp(b);
-    const start = lowerBound(t, ta);
-    const end = lowerBound(t, nextAfter(tb)) - 1;
-    if (start > end) {
+    let start = t.indexOf(ta);
+    if (start < 0) start = t.findIndex((x) => x >= ta);
+    let end = start < 0 ? -1 : t.indexOf(tb, start);
+    if (start >= 0 && end < 0 && t[start]! <= tb) {
+      end = start;
+      while (end + 1 < n && t[end + 1]! <= tb) end++;
+    }
+    if (start < 0 || end < 0) {
       throw new RangeError(`${name}: window ${k} [${a}, ${b}] covers no row of the file`);
     }
     return { start, end };
   });
-}
-
-function nextAfter(x: number): number {
-  // The smallest timestamp strictly greater than x, for an upper bound on "<= x".
-  return x + Math.max(Math.abs(x) * Number.EPSILON, Number.MIN_VALUE);
-}
-
-function lowerBound(t: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (t[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
@@ -312,4 +301,32 @@ export async function isDirectory(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** NAB's scoreboard (`results/final_results.json`): normalised score per detector and profile. */
+export type NabScoreboard = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/**
+ * Reads NAB's scoreboard, `results/final_results.json`.
+ * @throws TypeError when the file is not `{ detector: { profile: number } }`.
+ * @example
+ * const board = await readNabScoreboard('../shared/nab/results/final_results.json');
+ * board.randomCutForest.standard; // 51.717054557073276
+ */
+export async function readNabScoreboard(path: string): Promise<NabScoreboard> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new TypeError(`${path}: invalid JSON: ${e.message}`);
+    throw e;
+  }
+  const ok =
+    json !== null &&
+    typeof json === 'object' &&
+    Object.values(json).every(
+      (v: unknown) => v !== null && typeof v === 'object' && Object.values(v).every((x: unknown) => typeof x === 'number'),
+    );
+  if (!ok) throw new TypeError(`${path}: expected { detector: { profile: score } }`);
+  return json as NabScoreboard;
 }

@@ -40,6 +40,8 @@ export {
   readNabDetectorOutputs,
   readNabResultsCsv,
   isDirectory,
+  readNabScoreboard,
+  type NabScoreboard,
   type NabWindowLimits,
   type NabLabels,
   type NabCorpusFile,
@@ -47,3 +49,17 @@ export {
   type NabDetectorOutput,
   type NabResultRow,
 } from './corpus.js';
+export { pearson, spearman, ranks, mean, median } from './stats.js';
+export {
+  runNab,
+  scoreSeriesKdaMode,
+  compareWithKda,
+  summarizeFidelity,
+  kdaModeSettings,
+  type KdaModeOptions,
+  type KdaModeSettings,
+  type NabFileFidelity,
+  type NabFidelitySummary,
+  type NabRunOptions,
+  type NabRunResult,
+} from './run.js';

@@ -184,6 +184,9 @@ describe('timestamps and windows', () => {
     expect(rowWindows(ts, [['2014-01-01 00:05:00.000000', '2014-01-01 00:10:00.000000']])).toEqual([{ start: 1, end: 2 }]);
     expect(rowWindows(ts, [['2014-01-01 00:04:00', '2014-01-01 00:11:00']])).toEqual([{ start: 1, end: 2 }]);
     expect(() => rowWindows(ts, [['2014-01-01 00:06:00', '2014-01-01 00:07:00']], 'f.csv')).toThrow(/f.csv: window 0 .* covers no row/);
-    expect(() => rowWindows([ts[1]!, ts[0]!], [])).toThrow(/ascending/);
+    // Repeated timestamps (as in some NAB files): exact limits match their first occurrence.
+    const rep = [ts[0]!, ts[1]!, ts[2]!, ts[1]!, ts[2]!, ts[3]!];
+    expect(rowWindows(rep, [[ts[1]!, ts[2]!]])).toEqual([{ start: 1, end: 2 }]);
+    expect(rowWindows(rep, [[ts[2]!, ts[3]!]])).toEqual([{ start: 2, end: 5 }]);
   });
 });

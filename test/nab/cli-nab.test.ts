@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { main, type CliIo } from '../../src/cli/index.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/nab/', import.meta.url));
+const FILES = ['realAWSCloudwatch/iio_us-east-1_i-a2eb1cd9_NetworkIn.csv', 'realAdExchange/exchange-3_cpc_results.csv'];
+
+function capture(): { io: CliIo; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void): Writable =>
+    new Writable({
+      write(chunk: Buffer | string, _e, done) {
+        append(chunk.toString());
+        done();
+      },
+    });
+  return {
+    io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** A tiny NAB folder: two real files (KDA outputs double as data: extra columns are ignored). */
+function tinyNab(): string {
+  const root = mkdtempSync(join(tmpdir(), 'rcf-nab-'));
+  const labels = JSON.parse(readFileSync(join(fixtures, 'labels', 'combined_windows.json'), 'utf8')) as Record<string, unknown>;
+  for (const f of FILES) {
+    for (const dir of ['data', 'kda']) {
+      mkdirSync(join(root, dir, f.split('/')[0]!), { recursive: true });
+      copyFileSync(join(fixtures, 'kda', f), join(root, dir, f));
+    }
+  }
+  mkdirSync(join(root, 'labels'));
+  writeFileSync(join(root, 'labels', 'combined_windows.json'), JSON.stringify(Object.fromEntries(FILES.map((f) => [f, labels[f]]))));
+  return root;
+}
+
+describe('rcf nab', () => {
+  it('scores a NAB folder, compares with KDA, writes the scores and prints JSON', async () => {
+    const root = tinyNab();
+    try {
+      const c = capture();
+      const code = await main(['nab', '--data', root, '--out', join(root, 'out'), '--seed', '7', '--json'], c.io);
+      expect(c.err()).toBe('');
+      expect(code).toBe(0);
+      const json = JSON.parse(c.out()) as {
+        files: number;
+        rows: number;
+        settings: { seed: number; numberOfTrees: number };
+        fidelity: { name: string; pearson: number; warmupZero: boolean }[];
+        nab: { profile: string; normalizedScore: number; perfectScore: number; kdaPublished: number }[];
+      };
+      expect(json.files).toBe(2);
+      expect(json.rows).toBe(1243 + 1538);
+      expect(json.settings).toMatchObject({ seed: 7, numberOfTrees: 100 });
+      expect(json.fidelity.map((f) => f.name)).toEqual(FILES);
+      for (const f of json.fidelity) {
+        expect(f.warmupZero).toBe(true);
+        expect(f.pearson).toBeGreaterThan(0.9);
+      }
+      expect(json.nab.map((r) => r.profile)).toEqual(['standard', 'reward_low_FP_rate', 'reward_low_FN_rate']);
+      expect(json.nab[0]!.perfectScore).toBe(5); // 2 + 3 labelled windows
+      expect(json.nab[0]!.kdaPublished).toBe(51.717);
+      const written = readFileSync(join(root, 'out', FILES[1]!), 'utf8').split('\n');
+      expect(written[0]).toBe('timestamp,value,ANOMALY_SCORE');
+      expect(written[1]).toMatch(/^2011-07-01 00:15:01,[0-9.]+,0$/);
+      expect(written).toHaveLength(1538 + 2);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('prints the fidelity and NAB tables', async () => {
+    const root = tinyNab();
+    try {
+      const c = capture();
+      expect(await main(['nab', '--data', join(root, 'data'), '--kda', join(root, 'kda')], c.io)).toBe(0);
+      expect(c.out()).toMatch(/Fidelity to KDA \(2 files/);
+      expect(c.out()).toMatch(/median \(2 non-flat\)/);
+      expect(c.out()).toMatch(/\nstandard +[0-9.]+ +-?[0-9.]+ +-?[0-9.]+ +51\.717\n/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reports usage errors in one line with exit code 2', async () => {
+    let c = capture();
+    expect(await main(['nab', '--data', '/nonexistent/nab'], c.io)).toBe(2);
+    expect(c.err()).toBe('rcf nab: --data must be a NAB folder or its data folder, got "/nonexistent/nab" (not found)\n');
+    c = capture();
+    expect(await main(['nab', '--bogus'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/^rcf nab: Unknown option '--bogus'/);
+    expect(c.err().split('\n')).toHaveLength(2);
+    c = capture();
+    expect(await main(['nab', '--seed', ''], c.io)).toBe(2);
+    c = capture();
+    expect(await main(['frobnicate'], c.io)).toBe(2);
+    expect(c.err()).toBe('rcf frobnicate: unknown command "frobnicate"; expected score, nab or demo (see rcf --help)\n');
+    c = capture();
+    expect(await main(['nab', '--help'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/^Usage: rcf nab/);
+  });
+});
