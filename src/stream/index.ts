@@ -27,3 +27,17 @@ export type { OnLate, WindowRow, SlidingRow, CommonWindowOptions } from './windo
 export { tumblingWindows, type TumblingOptions, type WatermarkOptions } from './windows/tumbling.js';
 export { slidingWindows, type SlidingFrame, type SlidingOptions } from './windows/sliding.js';
 export { staggerWindows, type StaggerOptions } from './windows/stagger.js';
+export {
+  randomCutForest,
+  randomCutForestWithExplanation,
+  KDA_FOREST_LIMITS,
+  MAX_STRENGTH,
+  type InvalidRowsMode,
+  type CheckpointOptions,
+  type RandomCutForestOperatorOptions,
+  type RandomCutForestWithExplanationOptions,
+  type ScoreOf,
+  type ScoredRow,
+  type ExplainedRow,
+} from './rcf-operators.js';
+export { createRandomCutForestStream, createRandomCutForestWithExplanationStream } from './rcf-node-streams.js';

@@ -1,0 +1,61 @@
+/**
+ * The forest operators as Node.js object-mode Transform streams.
+ * @module
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import {
+  forestCoreFactory,
+  type RandomCutForestOperatorOptions,
+  type RandomCutForestWithExplanationOptions,
+} from './rcf-operators.js';
+
+function forestTransform(name: string, options: unknown, explain: boolean): Transform {
+  const core = forestCoreFactory(name, options, explain)();
+  return new Transform({
+    objectMode: true,
+    transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback) {
+      let pending: void | Promise<void>;
+      try {
+        this.push(core.push(chunk));
+        pending = core.maybeCheckpoint();
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
+      if (pending instanceof Promise) pending.then(() => callback(), (error: unknown) => callback(error as Error));
+      else callback();
+    },
+  });
+}
+
+/**
+ * {@link randomCutForest} as an object-mode `stream.Transform`: write rows, read scored rows. It
+ * respects backpressure (a row is scored only when the readable side has room) and awaits
+ * `checkpoint.save`. Options are validated here; an invalid row destroys the stream with an
+ * {@link InvalidRowError} (unless `invalidRows: "skip"`).
+ *
+ * @example
+ * ```ts
+ * import { pipeline } from 'node:stream/promises';
+ * await pipeline(readJsonLines('in.jsonl'), createRandomCutForestStream({ seed: 1 }), writeJsonLines('out.jsonl'));
+ * ```
+ */
+export function createRandomCutForestStream(options?: RandomCutForestOperatorOptions): Transform {
+  return forestTransform('createRandomCutForestStream', options, false);
+}
+
+/**
+ * {@link randomCutForestWithExplanation} as an object-mode `stream.Transform` (see
+ * {@link createRandomCutForestStream}).
+ *
+ * @example
+ * ```ts
+ * const scorer = createRandomCutForestWithExplanationStream({ withDirectionality: true });
+ * scorer.on('data', (row) => console.log(row.ANOMALY_SCORE, row.ANOMALY_EXPLANATION));
+ * for (const row of rows) if (!scorer.write(row)) await once(scorer, 'drain');
+ * scorer.end();
+ * ```
+ */
+export function createRandomCutForestWithExplanationStream(options?: RandomCutForestWithExplanationOptions): Transform {
+  return forestTransform('createRandomCutForestWithExplanationStream', options, true);
+}

@@ -1,0 +1,586 @@
+/**
+ * KDA's RANDOM_CUT_FOREST and RANDOM_CUT_FOREST_WITH_EXPLANATION as streaming operators over rows.
+ * @module
+ */
+import { RandomCutForest } from '../forest/forest.js';
+import { describeValue, InvalidRowError } from './errors.js';
+import { assertSource, isAsyncIterable, type Source } from './source.js';
+import { checkNumber, checkObject } from './validate.js';
+
+/** What to do with a row whose scored values are not all finite numbers. */
+export type InvalidRowsMode = 'error' | 'skip';
+
+/** Periodic checkpoints of a forest operator. */
+export interface CheckpointOptions {
+  /** Save after every `every` rows (an integer >= 1). */
+  every: number;
+  /**
+   * Receives the operator's state (pass it back as `state` to resume) and the number of source rows it
+   * covers (rows 1 to `rowsSeen`, counted from the first run). Called after the row's output has been
+   * handed on; with an async source or a Node stream a returned promise is awaited before the next row.
+   * With a sync source a returned promise is not awaited.
+   */
+  save(bytes: Uint8Array, rowsSeen: number): void | Promise<void>;
+}
+
+/** Options of {@link randomCutForest}: KDA's parameters, defaults and ranges, plus a few of this library. */
+export interface RandomCutForestOperatorOptions<M extends InvalidRowsMode = InvalidRowsMode> {
+  /** Trees in the forest, 1 to 1000. Default 100. */
+  numberOfTrees?: number;
+  /** Points each tree samples, 10 to 1000 and less than `timeDecay`. Default 256. */
+  subSampleSize?: number;
+  /** Memory of the sample in records (shingles when shingling), 1 to 2147483647. Default 100000. */
+  timeDecay?: number;
+  /** Records per shingle, 1 to 30. Default 1. */
+  shingleSize?: number;
+  /**
+   * The scored columns, 1 to 30 of them. Default: the columns whose value in the first row is a number
+   * or a bigint, in key order. Other columns pass through unscored.
+   */
+  columns?: readonly string[];
+  /** Seed of the forest's random choices; the same seed and input give the same scores. Default: random. */
+  seed?: number | string;
+  /**
+   * `"error"` (default): an invalid row raises {@link InvalidRowError}. `"skip"`: it is passed through
+   * with `ANOMALY_SCORE: null` (and `ANOMALY_EXPLANATION: null`), without touching the forest or
+   * counting towards warm-up (a row that is not even an object comes out as
+   * `{ value: row, ANOMALY_SCORE: null }`).
+   */
+  invalidRows?: M;
+  /**
+   * Resume from a checkpoint: bytes given to `checkpoint.save`, or a bare `RandomCutForest#toBytes()`.
+   * The forest's parameters then come from the state; parameters given as options must agree with it.
+   */
+  state?: Uint8Array;
+  /** Save the operator's state periodically. */
+  checkpoint?: CheckpointOptions;
+}
+
+/** Options of {@link randomCutForestWithExplanation}. */
+export interface RandomCutForestWithExplanationOptions<M extends InvalidRowsMode = InvalidRowsMode>
+  extends RandomCutForestOperatorOptions<M> {
+  /** Add `DIRECTION` and `STRENGTH` to each column's explanation. Default false. */
+  withDirectionality?: boolean;
+}
+
+/** The score's type: `number`, or `number | null` with `invalidRows: "skip"`. */
+export type ScoreOf<M> = M extends 'skip' ? number | null : number;
+
+/** A row scored by {@link randomCutForest}: its fields plus `ANOMALY_SCORE`. */
+export type ScoredRow<R, M extends InvalidRowsMode = 'error'> = Omit<R, 'ANOMALY_SCORE'> & { ANOMALY_SCORE: ScoreOf<M> };
+
+/** A row scored by {@link randomCutForestWithExplanation}. */
+export type ExplainedRow<R, M extends InvalidRowsMode = 'error'> = Omit<R, 'ANOMALY_SCORE' | 'ANOMALY_EXPLANATION'> & {
+  ANOMALY_SCORE: ScoreOf<M>;
+  ANOMALY_EXPLANATION: M extends 'skip' ? string | null : string;
+};
+
+/** KDA's limits for RANDOM_CUT_FOREST's parameters. */
+export const KDA_FOREST_LIMITS = Object.freeze({
+  numberOfTrees: [1, 1000],
+  subSampleSize: [10, 1000],
+  timeDecay: [1, 2147483647],
+  shingleSize: [1, 30],
+  columns: [1, 30],
+} as const);
+
+/** STRENGTH's upper bound (reached when the column's recent deviation is 0). */
+export const MAX_STRENGTH = 1_000_000;
+
+const CHECKPOINT_MAGIC = [0x52, 0x43, 0x46, 0x4f]; // "RCFO"
+const CHECKPOINT_VERSION = 1;
+
+interface ForestParams {
+  numberOfTrees: number;
+  subSampleSize: number;
+  timeDecay: number;
+  shingleSize: number;
+}
+
+interface Restored {
+  forestBytes: Uint8Array;
+  columns: string[] | undefined;
+  rowsSeen: number;
+  stats: number[] | undefined;
+}
+
+interface Config {
+  name: string;
+  params: ForestParams;
+  columns: string[] | undefined;
+  seed: number | string | undefined;
+  skip: boolean;
+  explain: boolean;
+  directionality: boolean;
+  restored: Restored | undefined;
+  checkpoint: CheckpointOptions | undefined;
+}
+
+function parseState(name: string, state: unknown): Restored {
+  if (!(state instanceof Uint8Array)) {
+    throw new TypeError(`${name}: option "state" must be a Uint8Array (got ${describeValue(state)})`);
+  }
+  if (!CHECKPOINT_MAGIC.every((b, i) => state[i] === b)) {
+    return { forestBytes: state, columns: undefined, rowsSeen: 0, stats: undefined };
+  }
+  const bad = (why: string) => new RangeError(`${name}: option "state" is not a valid checkpoint (${why})`);
+  if (state.length < 9) throw bad('too short');
+  if (state[4] !== CHECKPOINT_VERSION) throw bad(`unknown version ${state[4]}`);
+  const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
+  const headerLength = view.getUint32(5, true);
+  if (9 + headerLength > state.length) throw bad('truncated');
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(state.subarray(9, 9 + headerLength)));
+  } catch {
+    throw bad('unreadable header');
+  }
+  const h = header as { columns?: unknown; rowsSeen?: unknown; stats?: unknown };
+  if (
+    !Array.isArray(h.columns) ||
+    !h.columns.every((c) => typeof c === 'string') ||
+    typeof h.rowsSeen !== 'number' ||
+    !Array.isArray(h.stats) ||
+    h.stats.length !== 3 * h.columns.length ||
+    !h.stats.every((x) => typeof x === 'number')
+  ) {
+    throw bad('malformed header');
+  }
+  return {
+    forestBytes: state.subarray(9 + headerLength),
+    columns: h.columns as string[],
+    rowsSeen: h.rowsSeen,
+    stats: h.stats as number[],
+  };
+}
+
+function checkColumnsOption(name: string, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((c): c is string => typeof c === 'string')) {
+    throw new TypeError(`${name}: option "columns" must be an array of column names (got ${describeValue(value)})`);
+  }
+  const [lo, hi] = KDA_FOREST_LIMITS.columns;
+  if (value.length < lo || value.length > hi) {
+    throw new RangeError(`${name}: option "columns" must name ${lo} to ${hi} columns (got ${value.length})`);
+  }
+  if (new Set(value).size !== value.length) {
+    throw new RangeError(`${name}: option "columns" must not repeat a column (got ${describeValue(value)})`);
+  }
+  return [...value];
+}
+
+function resolveConfig(name: string, options: unknown, explain: boolean): Config {
+  const o = checkObject(name, 'options', options, true);
+  const given = {
+    numberOfTrees: o.numberOfTrees,
+    subSampleSize: o.subSampleSize,
+    timeDecay: o.timeDecay,
+    shingleSize: o.shingleSize,
+  };
+  const L = KDA_FOREST_LIMITS;
+  let params: ForestParams = {
+    numberOfTrees: checkNumber(name, 'numberOfTrees', given.numberOfTrees, { min: L.numberOfTrees[0], max: L.numberOfTrees[1], integer: true }, 100),
+    subSampleSize: checkNumber(name, 'subSampleSize', given.subSampleSize, { min: L.subSampleSize[0], max: L.subSampleSize[1], integer: true }, 256),
+    timeDecay: checkNumber(name, 'timeDecay', given.timeDecay, { min: L.timeDecay[0], max: L.timeDecay[1] }, 100_000),
+    shingleSize: checkNumber(name, 'shingleSize', given.shingleSize, { min: L.shingleSize[0], max: L.shingleSize[1], integer: true }, 1),
+  };
+  if (params.subSampleSize >= params.timeDecay) {
+    throw new RangeError(
+      `${name}: option "subSampleSize" must be less than timeDecay (${params.timeDecay}) (got ${params.subSampleSize})`,
+    );
+  }
+  let columns = checkColumnsOption(name, o.columns);
+  const seed = o.seed;
+  if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'string') {
+    throw new TypeError(`${name}: option "seed" must be a number or a string (got ${describeValue(seed)})`);
+  }
+  if (typeof seed === 'number' && !Number.isFinite(seed)) {
+    throw new RangeError(`${name}: option "seed" must be a finite number or a string (got ${describeValue(seed)})`);
+  }
+  const mode = o.invalidRows ?? 'error';
+  if (typeof mode !== 'string') {
+    throw new TypeError(`${name}: option "invalidRows" must be "error" or "skip" (got ${describeValue(mode)})`);
+  }
+  if (mode !== 'error' && mode !== 'skip') {
+    throw new RangeError(`${name}: option "invalidRows" must be "error" or "skip" (got ${describeValue(mode)})`);
+  }
+  const directionality = o.withDirectionality ?? false;
+  if (typeof directionality !== 'boolean') {
+    throw new TypeError(`${name}: option "withDirectionality" must be a boolean (got ${describeValue(directionality)})`);
+  }
+  let checkpoint: CheckpointOptions | undefined;
+  if (o.checkpoint !== undefined) {
+    const c = checkObject(name, 'option "checkpoint"', o.checkpoint);
+    const every = checkNumber(name, 'checkpoint.every', c.every, { min: 1, integer: true });
+    if (typeof c.save !== 'function') {
+      throw new TypeError(`${name}: option "checkpoint.save" must be a function (got ${describeValue(c.save)})`);
+    }
+    const save = c.save as CheckpointOptions['save'];
+    checkpoint = { every, save: (bytes, rowsSeen) => save.call(c, bytes, rowsSeen) };
+  }
+  let restored: Restored | undefined;
+  if (o.state !== undefined) {
+    restored = parseState(name, o.state);
+    const forest = RandomCutForest.fromBytes(restored.forestBytes); // throws StateError when corrupt
+    const actual: ForestParams = {
+      numberOfTrees: forest.numberOfTrees,
+      subSampleSize: forest.subSampleSize,
+      timeDecay: forest.timeDecay,
+      shingleSize: forest.shingleSize,
+    };
+    for (const key of Object.keys(actual) as (keyof ForestParams)[]) {
+      if (given[key] !== undefined && given[key] !== actual[key]) {
+        throw new RangeError(`${name}: option "${key}" (${String(given[key])}) differs from the state's ${key} (${actual[key]})`);
+      }
+    }
+    params = actual;
+    if (restored.columns !== undefined) {
+      if (columns !== undefined && columns.join('\u0000') !== restored.columns.join('\u0000')) {
+        throw new RangeError(
+          `${name}: option "columns" ${describeValue(columns)} differs from the state's columns ${describeValue(restored.columns)}`,
+        );
+      }
+      columns = restored.columns;
+    }
+    if (columns !== undefined && columns.length !== forest.dimensions) {
+      throw new RangeError(
+        `${name}: option "columns" names ${columns.length} columns but the state's forest has ${forest.dimensions} dimensions`,
+      );
+    }
+  }
+  return { name, params, columns, seed, skip: mode === 'skip', explain, directionality, restored, checkpoint };
+}
+
+const fmt = (x: number): string => (x > 0 ? x : 0).toFixed(4);
+
+/**
+ * The operator's state machine: one output row per input row.
+ * @internal
+ */
+export class ForestCore {
+  private forest: RandomCutForest | undefined;
+  private columns: string[] | undefined;
+  /** Per column: decayed weight, mean and sum of squared deviations (for STRENGTH). */
+  private stats: Float64Array = new Float64Array(0);
+  private readonly decay: number;
+  private position = 0;
+  /** Source rows covered, including those of the run a checkpoint came from. */
+  rowsSeen: number;
+  private values: Float64Array = new Float64Array(0);
+  private warmupExplanation = '';
+
+  constructor(private readonly config: Config) {
+    this.decay = Math.exp(-1 / config.params.timeDecay);
+    const restored = config.restored;
+    this.rowsSeen = restored?.rowsSeen ?? 0;
+    if (config.columns !== undefined) this.start(config.columns);
+  }
+
+  private start(columns: string[]): void {
+    const { params, seed, restored } = this.config;
+    this.columns = columns;
+    if (restored !== undefined) {
+      this.forest = RandomCutForest.fromBytes(restored.forestBytes);
+      if (this.forest.dimensions !== columns.length) {
+        throw new RangeError(
+          `${this.config.name}: the first row has ${columns.length} numeric columns but the state's forest has ` +
+            `${this.forest.dimensions} dimensions: pass the columns option`,
+        );
+      }
+    } else {
+      this.forest = new RandomCutForest({ dimensions: columns.length, ...params, ...(seed === undefined ? {} : { seed }) });
+    }
+    this.stats = new Float64Array(3 * columns.length);
+    if (restored?.stats !== undefined && restored.stats.length === this.stats.length) this.stats.set(restored.stats);
+    this.values = new Float64Array(columns.length);
+    const zero = this.config.directionality
+      ? '{"DIRECTION":"LOW","STRENGTH":"0.0000","ATTRIBUTION_SCORE":"0.0000"}'
+      : '{"ATTRIBUTION_SCORE":"0.0000"}';
+    this.warmupExplanation = `{${columns.map((c) => `${JSON.stringify(c)}:${zero}`).join(',')}}`;
+  }
+
+  /** The first row's numeric columns (an error for a row without any: with "skip", the next row decides). */
+  private inferColumns(row: Record<string, unknown>, position: number): string[] | InvalidRowError {
+    const columns = Object.keys(row).filter((k) => {
+      const v = row[k];
+      return typeof v === 'number' || typeof v === 'bigint';
+    });
+    if (columns.length === 0) {
+      return new InvalidRowError(position, undefined, row, 'has no numeric column to score (pass the columns option)');
+    }
+    const max = KDA_FOREST_LIMITS.columns[1];
+    if (columns.length > max) {
+      throw new RangeError(
+        `${this.config.name}: the first row has ${columns.length} numeric columns, more than KDA's ${max}: pass the columns option`,
+      );
+    }
+    return columns;
+  }
+
+  /** Reads the scored values into `this.values`; returns the invalid column, if any. */
+  private read(row: Record<string, unknown>, position: number): InvalidRowError | undefined {
+    const columns = this.columns as string[];
+    for (let j = 0; j < columns.length; j++) {
+      const column = columns[j] as string;
+      const v = row[column];
+      if (typeof v === 'number' && Number.isFinite(v)) this.values[j] = v;
+      else if (typeof v === 'bigint') this.values[j] = Number(v);
+      else return new InvalidRowError(position, column, v);
+    }
+    return undefined;
+  }
+
+  push(input: unknown): Record<string, unknown> {
+    const position = ++this.position;
+    const { skip, explain } = this.config;
+    const row = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : undefined;
+    let error: InvalidRowError | undefined;
+    if (row === undefined) {
+      error = new InvalidRowError(position, undefined, input, 'is not an object');
+    } else {
+      if (this.columns === undefined) {
+        const columns = this.inferColumns(row, position);
+        if (columns instanceof InvalidRowError) error = columns;
+        else this.start(columns);
+      }
+      if (error === undefined) error = this.read(row, position);
+    }
+    if (error !== undefined) {
+      if (!skip) throw error;
+      this.rowsSeen++;
+      const out: Record<string, unknown> = row === undefined ? { value: input } : { ...row };
+      out.ANOMALY_SCORE = null;
+      if (explain) out.ANOMALY_EXPLANATION = null;
+      return out;
+    }
+    const forest = this.forest as RandomCutForest;
+    const out: Record<string, unknown> = { ...row };
+    if (!explain) {
+      out.ANOMALY_SCORE = forest.process(this.values);
+    } else {
+      const warm = forest.isReady && forest.recordsProcessed >= forest.shingleSize - 1;
+      if (!warm) {
+        forest.update(this.values);
+        out.ANOMALY_SCORE = 0;
+        out.ANOMALY_EXPLANATION = this.warmupExplanation;
+      } else {
+        const attribution = forest.attribution(this.values);
+        out.ANOMALY_SCORE = attribution.score;
+        out.ANOMALY_EXPLANATION = this.explain(attribution.high, attribution.low);
+        forest.update(this.values);
+      }
+    }
+    this.observe();
+    this.rowsSeen++;
+    return out;
+  }
+
+  /** KDA's ANOMALY_EXPLANATION for the current values. */
+  private explain(high: Float64Array, low: Float64Array): string {
+    const columns = this.columns as string[];
+    const d = columns.length;
+    const positions = high.length / d;
+    const parts: string[] = [];
+    for (let j = 0; j < d; j++) {
+      let h = 0;
+      let l = 0;
+      for (let p = 0; p < positions; p++) {
+        h += high[p * d + j] as number;
+        l += low[p * d + j] as number;
+      }
+      const attribution = `"ATTRIBUTION_SCORE":"${fmt(h + l)}"`;
+      if (!this.config.directionality) {
+        parts.push(`${JSON.stringify(columns[j])}:{${attribution}}`);
+        continue;
+      }
+      const isHigh = h > l;
+      const strength = this.strength(j, isHigh);
+      parts.push(
+        `${JSON.stringify(columns[j])}:{"DIRECTION":"${isHigh ? 'HIGH' : 'LOW'}","STRENGTH":"${fmt(strength)}",${attribution}}`,
+      );
+    }
+    return `{${parts.join(',')}}`;
+  }
+
+  /**
+   * STRENGTH of column `j`: how many recent standard deviations the current value lies from the
+   * column's recent mean, on the side of DIRECTION (0 when it lies on the other side). "Recent" is the
+   * forest's own memory: an exponentially weighted mean and deviation of the earlier valid rows, a row
+   * k rows back weighing exp(-k / timeDecay). Capped at {@link MAX_STRENGTH} (a column that has not
+   * varied).
+   */
+  private strength(j: number, isHigh: boolean): number {
+    const w = this.stats[3 * j] as number;
+    if (w === 0) return 0;
+    const mean = this.stats[3 * j + 1] as number;
+    const sd = Math.sqrt(Math.max(0, this.stats[3 * j + 2] as number) / w);
+    const deviation = (isHigh ? 1 : -1) * ((this.values[j] as number) - mean);
+    if (deviation <= 0) return 0;
+    return sd === 0 ? MAX_STRENGTH : Math.min(MAX_STRENGTH, deviation / sd);
+  }
+
+  /** Folds the current values into the decayed statistics (West's weighted update). */
+  private observe(): void {
+    const stats = this.stats;
+    const decay = this.decay;
+    for (let j = 0; j < this.values.length; j++) {
+      const x = this.values[j] as number;
+      const w = decay * (stats[3 * j] as number) + 1;
+      const mean = stats[3 * j + 1] as number;
+      const delta = x - mean;
+      const next = mean + delta / w;
+      stats[3 * j] = w;
+      stats[3 * j + 1] = next;
+      stats[3 * j + 2] = decay * (stats[3 * j + 2] as number) + delta * (x - next);
+    }
+  }
+
+  /** Whether a checkpoint is due after the last row. */
+  checkpointDue(): boolean {
+    const c = this.config.checkpoint;
+    return c !== undefined && this.rowsSeen > 0 && this.rowsSeen % c.every === 0;
+  }
+
+  /** The operator's state: pass it back as `state` to resume with the same scores. */
+  snapshot(): Uint8Array {
+    if (this.forest === undefined || this.columns === undefined) {
+      throw new Error('no forest yet: the columns are not known');
+    }
+    const forestBytes = this.forest.toBytes();
+    const header = new TextEncoder().encode(
+      JSON.stringify({ columns: this.columns, rowsSeen: this.rowsSeen, stats: [...this.stats] }),
+    );
+    const out = new Uint8Array(9 + header.length + forestBytes.length);
+    out.set(CHECKPOINT_MAGIC, 0);
+    out[4] = CHECKPOINT_VERSION;
+    new DataView(out.buffer).setUint32(5, header.length, true);
+    out.set(header, 9);
+    out.set(forestBytes, 9 + header.length);
+    return out;
+  }
+
+  /**
+   * Saves a checkpoint if one is due; returns what `save` returned. (Not before the forest exists: with
+   * "skip", rows skipped before the columns are known have nothing to save.)
+   */
+  maybeCheckpoint(): void | Promise<void> {
+    if (!this.checkpointDue() || this.forest === undefined) return undefined;
+    return (this.config.checkpoint as CheckpointOptions).save(this.snapshot(), this.rowsSeen);
+  }
+}
+
+function* runSync(source: Iterable<unknown>, create: () => ForestCore): Generator<Record<string, unknown>, void, undefined> {
+  const core = create();
+  for (const input of source) {
+    yield core.push(input);
+    void core.maybeCheckpoint();
+  }
+}
+
+async function* runAsync(
+  source: AsyncIterable<unknown>,
+  create: () => ForestCore,
+): AsyncGenerator<Record<string, unknown>, void, undefined> {
+  const core = create();
+  for await (const input of source) {
+    yield core.push(input);
+    await core.maybeCheckpoint();
+  }
+}
+
+/** @internal Validates the options and returns a factory of cores. */
+export function forestCoreFactory(name: string, options: unknown, explain: boolean): () => ForestCore {
+  const config = resolveConfig(name, options, explain);
+  return () => new ForestCore(config);
+}
+
+function run(name: string, source: unknown, options: unknown, explain: boolean): Iterable<unknown> | AsyncIterable<unknown> {
+  assertSource(name, source);
+  const create = forestCoreFactory(name, options, explain);
+  if (isAsyncIterable(source)) return { [Symbol.asyncIterator]: () => runAsync(source, create) };
+  const sync = source as Iterable<unknown>;
+  return { [Symbol.iterator]: () => runSync(sync, create) };
+}
+
+/**
+ * KDA's `RANDOM_CUT_FOREST`: scores every row with a Random Cut Forest learning as it goes. Each
+ * output row is a new object: the input row's fields unchanged (non-numeric ones included) plus
+ * `ANOMALY_SCORE` (0 during warm-up, the first subSampleSize + shingleSize - 1 rows; then about 0.7
+ * to 1 for ordinary rows, higher for anomalies: investigate the highest). Input rows are never mutated
+ * and no row is dropped. Sync source in, sync iterable out; async in, async out.
+ *
+ * @throws TypeError / RangeError at the call for bad options; {@link InvalidRowError} for a row whose
+ *   scored values are not finite numbers (unless `invalidRows: "skip"`).
+ * @example
+ * ```ts
+ * // CREATE STREAM ... SELECT STREAM * FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM * FROM SOURCE)))
+ * for (const row of randomCutForest(readings, { columns: ['systolic', 'diastolic'], seed: 7 })) {
+ *   if (row.ANOMALY_SCORE > 2.5) console.log('odd reading', row);
+ * }
+ * ```
+ */
+export function randomCutForest<R extends object, M extends InvalidRowsMode = 'error'>(
+  source: AsyncIterable<R>,
+  options?: RandomCutForestOperatorOptions<M>,
+): AsyncIterable<ScoredRow<R, M>>;
+export function randomCutForest<R extends object, M extends InvalidRowsMode = 'error'>(
+  source: Iterable<R>,
+  options?: RandomCutForestOperatorOptions<M>,
+): Iterable<ScoredRow<R, M>>;
+export function randomCutForest<R extends object, M extends InvalidRowsMode = 'error'>(
+  source: Source<R>,
+  options?: RandomCutForestOperatorOptions<M>,
+): Iterable<ScoredRow<R, M>> | AsyncIterable<ScoredRow<R, M>>;
+export function randomCutForest<R extends object, M extends InvalidRowsMode = 'error'>(
+  source: Source<R>,
+  options?: RandomCutForestOperatorOptions<M>,
+): Iterable<ScoredRow<R, M>> | AsyncIterable<ScoredRow<R, M>> {
+  return run('randomCutForest', source, options, false) as Iterable<ScoredRow<R, M>> | AsyncIterable<ScoredRow<R, M>>;
+}
+
+/**
+ * KDA's `RANDOM_CUT_FOREST_WITH_EXPLANATION`: as {@link randomCutForest}, plus `ANOMALY_EXPLANATION`,
+ * a JSON string (no spaces) keyed by the scored columns in column order:
+ * `{"Systolic":{"DIRECTION":"HIGH","STRENGTH":"0.8567","ATTRIBUTION_SCORE":"1.7447"},...}` with
+ * `withDirectionality`, `{"Systolic":{"ATTRIBUTION_SCORE":"1.7447"},...}` without; values are strings
+ * with 4 decimals.
+ *
+ * - `ATTRIBUTION_SCORE`: the column's share of the score (its high + low attribution over every
+ *   position of the shingle); the columns' attributions sum to `ANOMALY_SCORE` (to rounding).
+ * - `DIRECTION`: `"HIGH"` when the column's high part exceeds its low part, else `"LOW"`.
+ * - `STRENGTH`: how many recent standard deviations the column's current value lies from its recent
+ *   mean on the side of DIRECTION (0 if on the other side), "recent" meaning the forest's own memory:
+ *   an exponentially weighted mean and deviation over the earlier valid rows, a row k rows back weighing
+ *   exp(-k / timeDecay). So `STRENGTH "3.0000"` with `HIGH` reads "three standard deviations above
+ *   what this column has recently been". Capped at 1000000 (a column that has not varied).
+ * - During warm-up: `"LOW"`, `"0.0000"`, `"0.0000"`.
+ *
+ * @example
+ * ```ts
+ * const rows = randomCutForestWithExplanation(readings, { withDirectionality: true, seed: 7 });
+ * for (const row of rows) {
+ *   const why = JSON.parse(row.ANOMALY_EXPLANATION) as Record<string, { DIRECTION: string; STRENGTH: string }>;
+ *   if (row.ANOMALY_SCORE > 2.5) console.log(row.ANOMALY_SCORE, why);
+ * }
+ * ```
+ */
+export function randomCutForestWithExplanation<R extends object, M extends InvalidRowsMode = 'error'>(
+  source: AsyncIterable<R>,
+  options?: RandomCutForestWithExplanationOptions<M>,
+): AsyncIterable<ExplainedRow<R, M>>;
+export function randomCutForestWithExplanation<R extends object, M extends InvalidRowsMode = 'error'>(
+  source: Iterable<R>,
+  options?: RandomCutForestWithExplanationOptions<M>,
+): Iterable<ExplainedRow<R, M>>;
+export function randomCutForestWithExplanation<R extends object, M extends InvalidRowsMode = 'error'>(
+  source: Source<R>,
+  options?: RandomCutForestWithExplanationOptions<M>,
+): Iterable<ExplainedRow<R, M>> | AsyncIterable<ExplainedRow<R, M>>;
+export function randomCutForestWithExplanation<R extends object, M extends InvalidRowsMode = 'error'>(
+  source: Source<R>,
+  options?: RandomCutForestWithExplanationOptions<M>,
+): Iterable<ExplainedRow<R, M>> | AsyncIterable<ExplainedRow<R, M>> {
+  return run('randomCutForestWithExplanation', source, options, true) as
+    | Iterable<ExplainedRow<R, M>>
+    | AsyncIterable<ExplainedRow<R, M>>;
+}
