@@ -101,7 +101,7 @@ describe('rcf nab', () => {
     expect(await main(['nab', '--seed', ''], c.io)).toBe(2);
     c = capture();
     expect(await main(['frobnicate'], c.io)).toBe(2);
-    expect(c.err()).toBe('rcf frobnicate: unknown command "frobnicate"; expected score, nab or demo (see rcf --help)\n');
+    expect(c.err()).toMatch(/^rcf: unknown command "frobnicate"/);
     c = capture();
     expect(await main(['nab', '--help'], c.io)).toBe(0);
     expect(c.out()).toMatch(/^Usage: rcf nab/);
