@@ -5,7 +5,7 @@
  */
 export { InvalidRowError, LateRowError, type LateRowInfo } from './errors.js';
 export { parseTime, step, type TimeAccessor } from './time.js';
-export { isAsyncIterable, type Source } from './source.js';
+export { isAsyncIterable, type Source, type Without } from './source.js';
 export { shingles } from './shingles.js';
 export {
   count,

@@ -4,7 +4,7 @@
  */
 import { RandomCutForest } from '../forest/forest.js';
 import { describeValue, InvalidRowError } from './errors.js';
-import { assertSource, isAsyncIterable, type Source } from './source.js';
+import { assertSource, isAsyncIterable, type Source, type Without } from './source.js';
 import { checkNumber, checkObject } from './validate.js';
 
 /** What to do with a row whose scored values are not all finite numbers. */
@@ -67,10 +67,10 @@ export interface RandomCutForestWithExplanationOptions<M extends InvalidRowsMode
 export type ScoreOf<M> = M extends 'skip' ? number | null : number;
 
 /** A row scored by {@link randomCutForest}: its fields plus `ANOMALY_SCORE`. */
-export type ScoredRow<R, M extends InvalidRowsMode = 'error'> = Omit<R, 'ANOMALY_SCORE'> & { ANOMALY_SCORE: ScoreOf<M> };
+export type ScoredRow<R, M extends InvalidRowsMode = 'error'> = Without<R, 'ANOMALY_SCORE'> & { ANOMALY_SCORE: ScoreOf<M> };
 
 /** A row scored by {@link randomCutForestWithExplanation}. */
-export type ExplainedRow<R, M extends InvalidRowsMode = 'error'> = Omit<R, 'ANOMALY_SCORE' | 'ANOMALY_EXPLANATION'> & {
+export type ExplainedRow<R, M extends InvalidRowsMode = 'error'> = Without<R, 'ANOMALY_SCORE' | 'ANOMALY_EXPLANATION'> & {
   ANOMALY_SCORE: ScoreOf<M>;
   ANOMALY_EXPLANATION: M extends 'skip' ? string | null : string;
 };

@@ -114,3 +114,9 @@ export function runOperator<In, Out>(
   const sync = source as Iterable<In>;
   return { [Symbol.iterator]: () => runSync(sync, create()) };
 }
+
+/**
+ * `R` without the keys `K`, keeping both its named properties and its index signature (unlike `Omit`,
+ * which drops named properties of a type with an index signature).
+ */
+export type Without<R, K extends PropertyKey> = { [P in keyof R as P extends K ? never : P]: R[P] };

@@ -6,6 +6,7 @@
 import type { AggregateResults, AggregateSpec, CompiledAggregate } from '../aggregates.js';
 import { WindowAggregates } from '../aggregates.js';
 import { InvalidRowError, LateRowError, type LateRowInfo } from '../errors.js';
+import type { Without } from '../source.js';
 import type { TimeAccessor } from '../time.js';
 
 /** Called with each late row instead of raising a {@link LateRowError}. */
@@ -34,7 +35,7 @@ export type WindowRow<A> = {
 } & AggregateResults<A>;
 
 /** An output row of a sliding window: the input row's fields, then the aggregates (which win). */
-export type SlidingRow<R, A> = Omit<R, keyof A> & AggregateResults<A>;
+export type SlidingRow<R, A> = Without<R, keyof A> & AggregateResults<A>;
 
 /** Throws unless the input is an object. */
 export function asRow(input: unknown, position: number): Record<string, unknown> {
