@@ -75,7 +75,13 @@ export type ExplainedRow<R, M extends InvalidRowsMode = 'error'> = Without<R, 'A
   ANOMALY_EXPLANATION: M extends 'skip' ? string | null : string;
 };
 
-/** KDA's limits for RANDOM_CUT_FOREST's parameters. */
+/**
+ * KDA's limits (inclusive) for RANDOM_CUT_FOREST's parameters, which the operators enforce.
+ * @example
+ * ```ts
+ * KDA_FOREST_LIMITS.shingleSize; // [1, 30]
+ * ```
+ */
 export const KDA_FOREST_LIMITS = Object.freeze({
   numberOfTrees: [1, 1000],
   subSampleSize: [10, 1000],
@@ -84,7 +90,13 @@ export const KDA_FOREST_LIMITS = Object.freeze({
   columns: [1, 30],
 } as const);
 
-/** STRENGTH's upper bound (reached when the column's recent deviation is 0). */
+/**
+ * STRENGTH's upper bound (reached when the column's recent deviation is 0).
+ * @example
+ * ```ts
+ * Number(explanation.flatColumn.STRENGTH) === MAX_STRENGTH; // the column had never varied before
+ * ```
+ */
 export const MAX_STRENGTH = 1_000_000;
 
 const CHECKPOINT_MAGIC = [0x52, 0x43, 0x46, 0x4f]; // "RCFO"

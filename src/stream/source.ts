@@ -118,5 +118,9 @@ export function runOperator<In, Out>(
 /**
  * `R` without the keys `K`, keeping both its named properties and its index signature (unlike `Omit`,
  * which drops named properties of a type with an index signature).
+ * @example
+ * ```ts
+ * type Row = Without<{ a: number; ANOMALY_SCORE: string }, 'ANOMALY_SCORE'>; // { a: number }
+ * ```
  */
 export type Without<R, K extends PropertyKey> = { [P in keyof R as P extends K ? never : P]: R[P] };
