@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describeError, type CliIo, type Subcommand } from './common.js';
 import { demoCommand } from './demo.js';
 import { nabCommand } from './nab.js';
+import { scoreCommand } from './score.js';
 
 /** Top-level usage text. */
 export const USAGE = `Usage: rcf <command> [options]
@@ -22,6 +23,7 @@ Run 'rcf <command> --help' for a command's options.
 `;
 
 const COMMANDS: Record<string, Subcommand> = {
+  score: scoreCommand,
   nab: nabCommand,
   demo: demoCommand,
 };

@@ -1,4 +1,4 @@
-import { InputError, LineSplitter, sourceName, textChunks, type InputSource } from './source.js';
+import { InputError, LineSplitter, parsedBatches, sourceName, type InputSource } from './source.js';
 
 /**
  * One data row of a CSV file.
@@ -287,15 +287,8 @@ export class CsvReader implements AsyncIterable<CsvRow> {
     return this.generator;
   }
 
-  private async *produce(): AsyncGenerator<CsvRow[]> {
-    for await (const chunk of textChunks(this.source)) {
-      const out: CsvRow[] = [];
-      this.parser.push(chunk, out);
-      yield out;
-    }
-    const out: CsvRow[] = [];
-    this.parser.end(out);
-    if (out.length > 0) yield out;
+  private produce(): AsyncGenerator<CsvRow[]> {
+    return parsedBatches(this.source, this.parser);
   }
 }
 

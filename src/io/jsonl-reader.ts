@@ -1,4 +1,4 @@
-import { InputError, LineSplitter, sourceName, textChunks, type InputSource } from './source.js';
+import { InputError, LineSplitter, parsedBatches, sourceName, type InputSource } from './source.js';
 
 /**
  * One record of a JSON Lines file.
@@ -91,15 +91,7 @@ export class JsonlReader implements AsyncIterable<JsonlRow> {
   async *batches(): AsyncGenerator<JsonlRow[]> {
     if (this.started) throw new Error(`${this.name}: a JsonlReader can be iterated only once`);
     this.started = true;
-    const parser = new JsonlParser(this.name);
-    for await (const chunk of textChunks(this.source)) {
-      const out: JsonlRow[] = [];
-      parser.push(chunk, out);
-      if (out.length > 0) yield out;
-    }
-    const out: JsonlRow[] = [];
-    parser.end(out);
-    if (out.length > 0) yield out;
+    yield* parsedBatches(this.source, new JsonlParser(this.name));
   }
 
   /** Yields the records one by one. */

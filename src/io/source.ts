@@ -117,3 +117,37 @@ export class LineSplitter {
     return this.lineNumber;
   }
 }
+
+/** A parser fed text chunk by chunk (the CSV and JSON Lines parsers). */
+export interface ChunkParser<R> {
+  push(chunk: string, out: R[]): void;
+  end(out: R[]): void;
+}
+
+/**
+ * Feeds the source's text to `parser` and yields the rows of each chunk. When a row is malformed,
+ * the rows parsed before it in the same chunk are yielded first, then the error is thrown: nothing
+ * already accepted is lost.
+ * @example
+ * for await (const batch of parsedBatches('data.csv', new CsvParser())) handle(batch);
+ */
+export async function* parsedBatches<R>(source: InputSource, parser: ChunkParser<R>): AsyncGenerator<R[]> {
+  for await (const chunk of textChunks(source)) {
+    const out: R[] = [];
+    try {
+      parser.push(chunk, out);
+    } catch (error) {
+      if (out.length > 0) yield out;
+      throw error;
+    }
+    if (out.length > 0) yield out;
+  }
+  const out: R[] = [];
+  try {
+    parser.end(out);
+  } catch (error) {
+    if (out.length > 0) yield out;
+    throw error;
+  }
+  if (out.length > 0) yield out;
+}
