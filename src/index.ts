@@ -1,6 +1,11 @@
 /**
  * random-cut-forest: streaming anomaly detection with a Random Cut Forest, faithful to Kinesis Data
- * Analytics' RANDOM_CUT_FOREST. This module re-exports the public API only.
+ * Analytics' RANDOM_CUT_FOREST and RANDOM_CUT_FOREST_WITH_EXPLANATION. This module re-exports the
+ * public API only: the forest engine and the streaming operators and windows. I/O, the NAB benchmark
+ * and reporting live at `random-cut-forest/io`, `random-cut-forest/nab`, `random-cut-forest/report`.
+ * @example
+ * import { RandomCutForest, randomCutForest, tumblingWindows, count } from 'random-cut-forest';
  * @packageDocumentation
  */
 export * from './forest/index.js';
+export * from './stream/index.js';
