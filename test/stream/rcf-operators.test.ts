@@ -309,6 +309,39 @@ describe('checkpoints', () => {
     expect(again).toEqual([125, 150]);
   });
 
+  it('the Node stream versions checkpoint (awaiting save) and resume from state too', async () => {
+    const rows = series(120);
+    const options = { ...small, withDirectionality: true };
+    const run = async (input: typeof rows, extra: object) => {
+      const stream = createRandomCutForestWithExplanationStream({ ...options, ...extra });
+      const out: unknown[] = [];
+      stream.on('data', (row) => out.push(row));
+      for (const row of input) if (!stream.write(row)) await once(stream, 'drain');
+      stream.end();
+      await once(stream, 'end');
+      return out;
+    };
+    const saved: [Uint8Array, number][] = [];
+    let pending = 0;
+    const full = await run(rows, {
+      checkpoint: {
+        every: 40,
+        save: async (b: Uint8Array, n: number) => {
+          pending++;
+          await new Promise((r) => setTimeout(r, 5));
+          saved.push([b, n]);
+          pending--;
+        },
+      },
+    });
+    expect(pending).toBe(0);
+    expect(saved.map(([, n]) => n)).toEqual([40, 80, 120]);
+    expect(full).toEqual([...randomCutForestWithExplanation(rows, options)]);
+    const [bytes, seen] = saved[0]!;
+    const resumed = await run(rows.slice(seen), { state: bytes });
+    expect(resumed).toEqual(full.slice(seen));
+  });
+
   it('accepts a bare forest state and checks options against it', () => {
     const rows = series(60);
     const forest = new RandomCutForest({ dimensions: 2, ...small });
