@@ -8,8 +8,8 @@ import { createReadStream, statSync, truncateSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { numericCsvColumns, numericJsonlColumns, parseFiniteNumber } from '../io/columns.js';
-import { CsvReader } from '../io/csv-reader.js';
-import { JsonlReader } from '../io/jsonl-reader.js';
+import { CsvReader, type CsvRow } from '../io/csv-reader.js';
+import { JsonlReader, type JsonlRow } from '../io/jsonl-reader.js';
 import { InputError } from '../io/source.js';
 import { CsvWriter, JsonlWriter, type FieldValue, type WritableLike } from '../io/writers.js';
 import { forestCoreFactory, type ForestCore } from '../stream/rcf-operators.js';
@@ -157,6 +157,89 @@ function duration(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** One row of either format, with its file line. */
+interface InputRow {
+  readonly line: number;
+}
+
+/**
+ * What differs between CSV and JSON Lines: reading rows, finding the numeric columns, reading the
+ * scored values (with file-line errors), and writing a scored row. The scoring loop is shared.
+ */
+interface FormatAdapter<R extends InputRow> {
+  rows: AsyncIterable<R>;
+  numericColumns(first: R): string[];
+  /** Fills `record` with the row's scored values. @throws InputError naming line and column. */
+  read(row: R, columns: readonly string[], record: Record<string, number>): void;
+  write(row: R, scored: Record<string, unknown>): Promise<void>;
+  flush(): Promise<void>;
+}
+
+async function csvAdapter(
+  source: AsyncIterable<Uint8Array>,
+  sink: WritableLike,
+  name: string,
+  settings: ScoreSettings,
+  writeHeader: boolean,
+): Promise<FormatAdapter<CsvRow>> {
+  const reader = new CsvReader(source, { name });
+  const writer = new CsvWriter(sink);
+  const header = await reader.header();
+  if (settings.columns !== undefined) {
+    const missing = settings.columns.filter((c) => !header.includes(c));
+    if (missing.length > 0) {
+      throw new UsageError(`--columns: ${missing.map((c) => JSON.stringify(c)).join(', ')} not in the header (${header.join(', ')})`);
+    }
+  }
+  if (writeHeader) await writer.writeRow([...header, 'ANOMALY_SCORE', ...(settings.explain ? ['ANOMALY_EXPLANATION'] : [])]);
+  let indexes: number[] = [];
+  const out: FieldValue[] = [];
+  return {
+    rows: reader,
+    numericColumns: (first) => numericCsvColumns(header, first.fields),
+    read(row, columns, record) {
+      if (indexes.length !== columns.length) indexes = columns.map((c) => header.indexOf(c));
+      for (let j = 0; j < indexes.length; j++) {
+        const text = row.fields[indexes[j]!]!;
+        const value = parseFiniteNumber(text);
+        if (value === undefined) throw new InputError(name, row.line, `not a finite number (got ${JSON.stringify(text)})`, columns[j]);
+        record[columns[j]!] = value;
+      }
+    },
+    write(row, scored) {
+      out.length = 0;
+      for (const f of row.fields) out.push(f);
+      out.push(scored.ANOMALY_SCORE as number);
+      if (settings.explain) out.push(scored.ANOMALY_EXPLANATION as string);
+      return writer.writeRow(out);
+    },
+    flush: () => writer.flush(),
+  };
+}
+
+function jsonlAdapter(source: AsyncIterable<Uint8Array>, sink: WritableLike, name: string, settings: ScoreSettings): FormatAdapter<JsonlRow> {
+  const writer = new JsonlWriter(sink);
+  return {
+    rows: new JsonlReader(source, { name }),
+    numericColumns: (first) => numericJsonlColumns(first.record),
+    read(row, columns, record) {
+      for (const c of columns) {
+        const v = row.record[c];
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          throw new InputError(name, row.line, `not a finite number (got ${v === undefined ? 'nothing' : JSON.stringify(v)})`, c);
+        }
+        record[c] = v;
+      }
+    },
+    write(row, scored) {
+      const output: Record<string, unknown> = { ...row.record, ANOMALY_SCORE: scored.ANOMALY_SCORE };
+      if (settings.explain) output.ANOMALY_EXPLANATION = scored.ANOMALY_EXPLANATION;
+      return writer.write(output);
+    },
+    flush: () => writer.flush(),
+  };
+}
+
 /**
  * `rcf score`: see {@link SCORE_USAGE}.
  * @example
@@ -269,96 +352,38 @@ export async function scoreCommand(args: readonly string[], io: CliIo): Promise<
     progress.update(text, force);
   };
 
-  try {
-    if (settings.format === 'csv') {
-      const reader = new CsvReader(source, { name });
-      const writer = new CsvWriter(sink);
-      try {
-        const header = await reader.header();
-        if (settings.columns !== undefined) {
-          const missing = settings.columns.filter((c) => !header.includes(c));
-          if (missing.length > 0) throw new UsageError(`--columns: ${missing.map((c) => JSON.stringify(c)).join(', ')} not in the header (${header.join(', ')})`);
-        }
-        if (startBytes === 0) await writer.writeRow([...header, 'ANOMALY_SCORE', ...(settings.explain ? ['ANOMALY_EXPLANATION'] : [])]);
-        let columns = settings.columns ?? resumedColumns;
-        let indexes: number[] = [];
-        let core: ForestCore | undefined;
-        let save: (() => Promise<void>) | undefined;
-        const record: Record<string, number> = {};
-        const out: FieldValue[] = [];
-        for await (const row of reader) {
-          lastLine = row.line;
-          if (rows < skipRows) {
-            rows++;
-            continue;
-          }
-          if (core === undefined) {
-            columns ??= numericCsvColumns(header, row.fields);
-            if (columns.length === 0) throw new InputError(name, row.line, 'no numeric column in the first data row: pass --columns');
-            indexes = columns.map((c) => header.indexOf(c));
-            core = makeCore(columns);
-            if (settings.checkpoint !== undefined) save = checkpoint(columns, core, () => writer.flush());
-          }
-          for (let j = 0; j < indexes.length; j++) {
-            const text = row.fields[indexes[j]!]!;
-            const value = parseFiniteNumber(text);
-            if (value === undefined) throw new InputError(name, row.line, `not a finite number (got ${JSON.stringify(text)})`, columns![j]);
-            record[columns![j]!] = value;
-          }
-          const scored = core.push(record);
-          out.length = 0;
-          for (const f of row.fields) out.push(f);
-          out.push(scored.ANOMALY_SCORE as number);
-          if (settings.explain) out.push(scored.ANOMALY_EXPLANATION as string);
-          await writer.writeRow(out);
+  const scoreRows = async <R extends InputRow>(adapter: FormatAdapter<R>): Promise<void> => {
+    try {
+      let columns = settings.columns ?? resumedColumns;
+      let core: ForestCore | undefined;
+      let save: (() => Promise<void>) | undefined;
+      const record: Record<string, number> = {};
+      for await (const row of adapter.rows) {
+        lastLine = row.line;
+        if (rows < skipRows) {
           rows++;
-          if (save !== undefined && rows % settings.checkpointEvery === 0) await save();
-          if ((rows & 1023) === 0) report();
+          continue;
         }
-        if (save !== undefined) await save();
-      } finally {
-        await writer.flush();
-      }
-    } else {
-      const reader = new JsonlReader(source, { name });
-      const writer = new JsonlWriter(sink);
-      try {
-        let columns = settings.columns ?? resumedColumns;
-        let core: ForestCore | undefined;
-        let save: (() => Promise<void>) | undefined;
-        const record: Record<string, number> = {};
-        for await (const row of reader) {
-          lastLine = row.line;
-          if (rows < skipRows) {
-            rows++;
-            continue;
-          }
-          if (core === undefined) {
-            columns ??= numericJsonlColumns(row.record);
-            if (columns.length === 0) throw new InputError(name, row.line, 'no numeric field in the first record: pass --columns');
-            core = makeCore(columns);
-            if (settings.checkpoint !== undefined) save = checkpoint(columns, core, () => writer.flush());
-          }
-          for (const c of columns!) {
-            const v = row.record[c];
-            if (typeof v !== 'number' || !Number.isFinite(v)) {
-              throw new InputError(name, row.line, `not a finite number (got ${v === undefined ? 'nothing' : JSON.stringify(v)})`, c);
-            }
-            record[c] = v;
-          }
-          const scored = core.push(record);
-          const output: Record<string, unknown> = { ...row.record, ANOMALY_SCORE: scored.ANOMALY_SCORE };
-          if (settings.explain) output.ANOMALY_EXPLANATION = scored.ANOMALY_EXPLANATION;
-          await writer.write(output);
-          rows++;
-          if (save !== undefined && rows % settings.checkpointEvery === 0) await save();
-          if ((rows & 1023) === 0) report();
+        if (core === undefined) {
+          columns ??= adapter.numericColumns(row);
+          if (columns.length === 0) throw new InputError(name, row.line, 'no numeric column in the first data row: pass --columns');
+          core = makeCore(columns);
+          if (settings.checkpoint !== undefined) save = checkpoint(columns, core, () => adapter.flush());
         }
-        if (save !== undefined) await save();
-      } finally {
-        await writer.flush();
+        adapter.read(row, columns!, record);
+        await adapter.write(row, core.push(record));
+        rows++;
+        if (save !== undefined && rows % settings.checkpointEvery === 0) await save();
+        if ((rows & 1023) === 0) report();
       }
+      if (save !== undefined) await save();
+    } finally {
+      await adapter.flush(); // every row accepted before an error is written
     }
+  };
+  try {
+    if (settings.format === 'csv') await scoreRows(await csvAdapter(source, sink, name, settings, startBytes === 0));
+    else await scoreRows(jsonlAdapter(source, sink, name, settings));
   } finally {
     progress.done();
     fileSink?.end();
