@@ -309,21 +309,38 @@ export class RandomCutTree {
       else this.right[grand] = sibling;
     }
     for (let k = 0; k < depth - 1; k++) mass[path[k]!]!--;
-    // Boxes shrink only where the deleted point lay on the boundary.
+    // Boxes shrink only where the deleted point lay on the boundary: recompute just those sides
+    // (min of the children's mins, max of their maxes; every other side is attained by a point that
+    // stays), and stop at the first ancestor whose box did not change (nor can any above it).
     const box = this.box;
+    const left = this.left;
+    const right = this.right;
+    const leafPoint = this.leafPoint;
+    const D2 = 2 * D;
     for (let k = depth - 2; k >= 0; k--) {
       const n = path[k]!;
-      const bo = n * 2 * D;
-      let onBoundary = false;
+      const bo = n * D2;
+      const l = left[n]!;
+      const r = right[n]!;
+      let changed = false;
       for (let i = 0; i < D; i++) {
         const x = data[off + i]!;
-        if (x === box[bo + i] || x === box[bo + D + i]) {
-          onBoundary = true;
-          break;
+        if (x === box[bo + i]) {
+          const a = l >= 0 ? box[l * D2 + i]! : data[leafPoint[~l]! * D + i]!;
+          const b = r >= 0 ? box[r * D2 + i]! : data[leafPoint[~r]! * D + i]!;
+          const v = b < a ? b : a;
+          box[bo + i] = v;
+          if (v !== x) changed = true;
+        }
+        if (x === box[bo + D + i]) {
+          const a = l >= 0 ? box[l * D2 + D + i]! : data[leafPoint[~l]! * D + i]!;
+          const b = r >= 0 ? box[r * D2 + D + i]! : data[leafPoint[~r]! * D + i]!;
+          const v = b > a ? b : a;
+          box[bo + D + i] = v;
+          if (v !== x) changed = true;
         }
       }
-      if (!onBoundary) break;
-      this.recomputeBox(n, store);
+      if (!changed) break;
     }
   }
 
