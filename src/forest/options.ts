@@ -3,7 +3,11 @@
  * @module
  */
 
-/** Options accepted by the `RandomCutForest` constructor. Every field but `dimensions` is optional. */
+/**
+ * Options accepted by the `RandomCutForest` constructor. Every field but `dimensions` is optional.
+ * @example
+ * const options: RandomCutForestOptions = { dimensions: 3, shingleSize: 4, timeDecay: 2560, seed: 'prod-1' };
+ */
 export interface RandomCutForestOptions {
   /** Values per input record (the forest shingles them internally). Integer, 1 to 1000. */
   dimensions: number;
@@ -45,7 +49,11 @@ export interface ResolvedForestOptions {
   readonly seed: string;
 }
 
-/** KDA's defaults. */
+/**
+ * KDA's defaults (exported as `FOREST_DEFAULTS`).
+ * @example
+ * FOREST_DEFAULTS.numberOfTrees; // 100
+ */
 export const DEFAULTS = Object.freeze({
   shingleSize: 1,
   numberOfTrees: 100,
@@ -53,7 +61,12 @@ export const DEFAULTS = Object.freeze({
   timeDecay: 100_000,
 });
 
-/** Allowed ranges (inclusive) of the integer options; `timeDecay` need not be an integer. */
+/**
+ * Allowed ranges (inclusive) of the numeric options (exported as `FOREST_LIMITS`); `timeDecay` need not
+ * be an integer.
+ * @example
+ * const [lo, hi] = FOREST_LIMITS.subSampleSize; // [2, 4096]
+ */
 export const LIMITS = Object.freeze({
   dimensions: [1, 1000],
   shingleSize: [1, 256],
@@ -73,6 +86,9 @@ function describe(value: unknown): string {
 
 /**
  * Checks one numeric option against its range.
+ * @example
+ * checkNumberOption('numberOfTrees', 50, true); // 50
+ * checkNumberOption('numberOfTrees', 0, true);  // RangeError: option numberOfTrees must be an integer from 1 to 1000, got 0
  * @throws TypeError when `value` is not a number; RangeError when it is out of range or not an
  *   integer where one is needed.
  */

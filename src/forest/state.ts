@@ -19,14 +19,26 @@ import { Sampler } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
 import { NO_ROOT, RandomCutTree } from './tree.js';
 
-/** Current version of both state formats. */
+/**
+ * Current version of both state formats.
+ * @example
+ * forest.toJSON().version === STATE_VERSION; // true
+ */
 export const STATE_VERSION = 1;
 const FORMAT = 'random-cut-forest';
 const MAGIC = [0x52, 0x43, 0x46, 0x53]; // "RCFS"
 const HEADER_BYTES = 12; // magic, u16 version, u16 flags, u32 body length
 const TRAILER_BYTES = 4; // crc32 of header + body
 
-/** Raised when a state cannot be restored; `check` names the check that failed. */
+/**
+ * Raised when a state cannot be restored; `check` names the check that failed.
+ * @example
+ * try {
+ *   RandomCutForest.fromBytes(bytes);
+ * } catch (e) {
+ *   if (e instanceof StateError && e.check === 'checksum') console.error('corrupted checkpoint');
+ * }
+ */
 export class StateError extends Error {
   /** Which check failed: "format", "version", "length", "checksum" or "content". */
   readonly check: 'format' | 'version' | 'length' | 'checksum' | 'content';
@@ -37,7 +49,11 @@ export class StateError extends Error {
   }
 }
 
-/** One tree's saved state. */
+/**
+ * One tree's saved state.
+ * @example
+ * forest.toJSON().trees[0].keys.length; // the tree's sample size so far
+ */
 export interface TreeState {
   /** The tree's generator state: four unsigned 32-bit integers. */
   random: [number, number, number, number];
@@ -52,7 +68,12 @@ export interface TreeState {
   nodes: number[];
 }
 
-/** The JSON form of a forest (`forest.toJSON()`); every number is finite, so JSON keeps it exactly. */
+/**
+ * The JSON form of a forest (`forest.toJSON()`); every number is finite, so JSON keeps it exactly.
+ * @example
+ * const state: ForestState = JSON.parse(JSON.stringify(forest));
+ * const again = RandomCutForest.fromJSON(state);
+ */
 export interface ForestState {
   format: 'random-cut-forest';
   version: number;
