@@ -174,7 +174,7 @@ describe('forest state: bad state is refused whole', () => {
     };
     expect(broken((s) => (s.trees[0].keys[0] = -1e9))).toThrow(/not a max-heap/);
     expect(broken((s) => s.trees[1].nodes.pop())).toThrow(/tree 1/);
-    expect(broken((s) => (s.points[0] = 'x'))).toThrow(/points\[0\] is not a finite number/);
+    expect(broken((s) => ((s.points as unknown[])[0] = 'x'))).toThrow(/points\[0\] is not a finite number/);
     expect(broken((s) => (s.pointsSeen += 1))).toThrow(/pointsSeen/);
     expect(broken((s) => (s.options.numberOfTrees = 0))).toThrow(/options: option numberOfTrees/);
     expect(broken((s) => s.trees.pop())).toThrow(/trees must be an array of 5/);
