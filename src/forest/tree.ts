@@ -45,43 +45,50 @@ export function nextDown(x: number): number {
  * - No two leaves hold equal points; `totalMass` is the root's mass (0 when `root === NO_ROOT`).
  * - `freeNodes[0 .. freeNodeTop)` and `freeLeaves[0 .. freeLeafTop)` are unused slots.
  * - `path[0 .. depth)` is scratch: the internal nodes on the last descent, root first.
+ *
+ * Storage: node and leaf indexes, cut dimensions and masses are Int16 (capacity <= 4096 leaves and
+ * dimensions <= 10000 by the options' limits, so every value fits); `leafPoint` holds point-store
+ * slots (up to trees x sample size) and stays Int32; cut values and boxes are float64.
  */
 export class RandomCutTree {
   readonly dimensions: number;
   readonly capacity: number;
   root = NO_ROOT;
   totalMass = 0;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly cutDim: Int32Array;
+  readonly left: Int16Array;
+  readonly right: Int16Array;
+  readonly cutDim: Int16Array;
   readonly cutValue: Float64Array;
-  readonly mass: Int32Array;
+  readonly mass: Int16Array;
   readonly box: Float64Array;
   readonly leafPoint: Int32Array;
-  readonly leafMass: Int32Array;
-  readonly freeNodes: Int32Array;
+  readonly leafMass: Int16Array;
+  readonly freeNodes: Int16Array;
   freeNodeTop: number;
-  readonly freeLeaves: Int32Array;
+  readonly freeLeaves: Int16Array;
   freeLeafTop: number;
-  readonly path: Int32Array;
+  readonly path: Int16Array;
   /** Scratch: a leaf's point as a degenerate box, [min.., max..]. */
   readonly leafBox: Float64Array;
 
   constructor(dimensions: number, capacity: number) {
+    if (capacity > 16384 || dimensions > 32767) {
+      throw new RangeError(`tree: capacity ${capacity} / dimensions ${dimensions} exceed the Int16 storage`);
+    }
     this.dimensions = dimensions;
     this.capacity = capacity;
     const nodes = Math.max(1, capacity - 1);
-    this.left = new Int32Array(nodes);
-    this.right = new Int32Array(nodes);
-    this.cutDim = new Int32Array(nodes);
+    this.left = new Int16Array(nodes);
+    this.right = new Int16Array(nodes);
+    this.cutDim = new Int16Array(nodes);
     this.cutValue = new Float64Array(nodes);
-    this.mass = new Int32Array(nodes);
+    this.mass = new Int16Array(nodes);
     this.box = new Float64Array(nodes * 2 * dimensions);
     this.leafPoint = new Int32Array(capacity);
-    this.leafMass = new Int32Array(capacity);
-    this.freeNodes = new Int32Array(nodes);
-    this.freeLeaves = new Int32Array(capacity);
-    this.path = new Int32Array(capacity);
+    this.leafMass = new Int16Array(capacity);
+    this.freeNodes = new Int16Array(nodes);
+    this.freeLeaves = new Int16Array(capacity);
+    this.path = new Int16Array(capacity);
     this.leafBox = new Float64Array(2 * dimensions);
     // Free stacks popped from the top: slot 0 is handed out first.
     for (let i = 0; i < nodes; i++) this.freeNodes[i] = nodes - 1 - i;
