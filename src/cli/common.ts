@@ -75,7 +75,7 @@ export class ProgressLine {
     const now = Date.now();
     if (!force && now - this.last < 100) return;
     this.last = now;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     this.stream.write(`\r${text.slice(0, width).padEnd(width)}`);
     this.shown = true;
   }
@@ -83,7 +83,7 @@ export class ProgressLine {
   /** Clears the line. */
   done(): void {
     if (!this.enabled || !this.shown) return;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     this.stream.write(`\r${' '.repeat(width)}\r`);
     this.shown = false;
   }
