@@ -13,19 +13,9 @@ import {
   tumblingWindows,
   type Reducer,
 } from '../../src/stream/index.js';
-import { bruteForce, type Kind } from './brute-force.js';
+import { ALL_AGGREGATES, bruteForce, type Kind } from './brute-force.js';
 
-const aggregate = {
-  count: count(),
-  countCol: count('v'),
-  sum: sum('v'),
-  avg: avg('v'),
-  min: min('v'),
-  max: max('v'),
-  stddev: stddev('v'),
-  first: first('v'),
-  last: last('v'),
-};
+const aggregate = ALL_AGGREGATES;
 
 describe('aggregators', () => {
   it('ignore nulls and missing values; over no values they are null (count is 0)', () => {

@@ -1,4 +1,19 @@
 /** Brute-force aggregates over a list of values (nulls ignored), for comparison with the operators. */
+import { avg, count, first, last, max, min, stddev, sum } from '../../src/stream/index.js';
+
+/** Every aggregator over column `v`, named by its {@link Kind}. */
+export const ALL_AGGREGATES = {
+  count: count(),
+  countCol: count('v'),
+  sum: sum('v'),
+  avg: avg('v'),
+  min: min('v'),
+  max: max('v'),
+  stddev: stddev('v'),
+  first: first('v'),
+  last: last('v'),
+};
+
 export type Kind = 'count' | 'countCol' | 'sum' | 'avg' | 'min' | 'max' | 'stddev' | 'first' | 'last';
 
 export function bruteForce(values: (number | null)[]): Record<Kind | 'scale', unknown> {
