@@ -13,7 +13,12 @@ import { RandomCutTree } from './tree.js';
 import { addTreeAttribution } from './visitors/attribution.js';
 import { scoreTree } from './visitors/score.js';
 
-/** An anomaly score split per dimension and direction; `high` and `low` sum to `score`. */
+/**
+ * An anomaly score split per dimension and direction; `high` and `low` sum to `score`.
+ * @example
+ * const { score, high, low } = forest.attribution([120, 80]);
+ * const byColumn = Array.from(high, (h, j) => h + low[j]!); // shingleSize 1
+ */
 export interface Attribution {
   /** The anomaly score, bit-identical to `forest.score(record)`. */
   score: number;
@@ -268,6 +273,7 @@ export class RandomCutForest {
       const rng = this.randoms[i]!;
       let u = rng.nextDouble();
       while (u === 0) u = rng.nextDouble();
+      if (sampler.isFull && sampler.surelyRejects(lambda, t, u)) continue; // most draws: no logs
       const key = samplerKey(lambda, t, u);
       if (!sampler.isFull) {
         const held = this.trees[i]!.insert(point, slot, store, rng);

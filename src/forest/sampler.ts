@@ -27,6 +27,13 @@ export class Sampler {
   readonly keys: Float64Array;
   readonly points: Int32Array;
   size = 0;
+  /**
+   * Cache for `surelyRejects`: while `t <= rejectUntil`, every draw `u <= rejectBelow` gives a key
+   * >= the largest key held. A pure cache (never saved; -1 = invalid); `push` and `replaceTop`
+   * invalidate it.
+   */
+  private rejectBelow = -1;
+  private rejectUntil = -1;
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -49,8 +56,29 @@ export class Sampler {
     return this.points[0]!;
   }
 
+  /**
+   * True when the point with sequence number `t` and draw `u` surely has a key
+   * `samplerKey(lambda, t, u) >= maxKey` (so a full sampler rejects it), decided without computing
+   * the key's two logarithms; false means "compute the key and compare". Exact: the key is
+   * decreasing in u and increasing in t, so for t <= t1 it is >= maxKey whenever
+   * u <= exp(-exp(maxKey + lambda * t1)); the bound is taken with a margin (1e-6 + 1e-9 |C| in the
+   * key's units) far above the rounding of either side, so no decision differs from the plain
+   * comparison. The bound is recomputed every 64 points and after every change of the heap.
+   * The sampler must be full.
+   */
+  surelyRejects(lambda: number, t: number, u: number): boolean {
+    if (t > this.rejectUntil) {
+      const t1 = t + 64;
+      const c = this.keys[0]! + lambda * t1;
+      this.rejectBelow = Math.exp(-Math.exp(c + 1e-6 + 1e-9 * Math.abs(c)));
+      this.rejectUntil = t1;
+    }
+    return u <= this.rejectBelow;
+  }
+
   /** Adds an entry; the sampler must not be full. */
   push(key: number, point: number): void {
+    this.rejectUntil = -1;
     const keys = this.keys;
     const points = this.points;
     let i = this.size++;
@@ -68,6 +96,7 @@ export class Sampler {
 
   /** Replaces the entry with the largest key by a new one (evicting it) and restores the heap. */
   replaceTop(key: number, point: number): void {
+    this.rejectUntil = -1;
     const keys = this.keys;
     const points = this.points;
     const n = this.size;

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RandomCutForest } from '../../src/forest/forest.js';
 import type { RandomCutForestOptions } from '../../src/forest/options.js';
+import { Sampler, samplerKey } from '../../src/forest/sampler.js';
 
 /** mulberry32: uniform in [0, 1) from 32-bit integer arithmetic only. */
 function uniform(seed: number): () => number {
@@ -134,4 +135,32 @@ describe('golden outputs (bit-identical across optimisations)', () => {
       expect(got.attributions).toBe(c.attributions);
     });
   }
+});
+
+describe('optimised paths agree with the plain ones', () => {
+  it('Sampler.surelyRejects only rejects draws whose key is >= the largest key held', () => {
+    const rnd = uniform(7);
+    let checked = 0;
+    let shortcuts = 0;
+    for (let trial = 0; trial < 2000; trial++) {
+      const lambda = [1e-5, 1 / 2560, 1 / 300, 0.5, 1][trial % 5]!;
+      const sampler = new Sampler(4);
+      const t0 = Math.floor(rnd() * 2_000_000);
+      for (let j = 0; j < 4; j++) sampler.push(samplerKey(lambda, t0 - j, rnd() || 0.5), j);
+      for (let step = 0; step < 200; step++) {
+        const t = t0 + step;
+        // Draws spread over (0, 1) and draws packed around the acceptance threshold.
+        const star = Math.exp(-Math.exp(sampler.maxKey + lambda * t));
+        const u = step % 2 === 0 ? rnd() || 0.25 : Math.min(1 - 2 ** -32, Math.max(2 ** -32, star + (rnd() - 0.5) * 1e-7));
+        const plainRejects = samplerKey(lambda, t, u) >= sampler.maxKey;
+        if (sampler.surelyRejects(lambda, t, u)) {
+          shortcuts++;
+          expect(plainRejects).toBe(true);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBe(400_000);
+    expect(shortcuts).toBeGreaterThan(10_000);
+  });
 });
