@@ -2,3 +2,4 @@
 export { RandomCutForest, type Attribution } from './forest.js';
 export { type RandomCutForestOptions, DEFAULTS as FOREST_DEFAULTS, LIMITS as FOREST_LIMITS } from './options.js';
 export { StateError, STATE_VERSION, type ForestState, type TreeState } from './state.js';
+export { ScoreThresholder, type ScoreThresholderOptions, type GradedScore } from './thresholder.js';
