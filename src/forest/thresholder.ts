@@ -53,8 +53,9 @@ function check(name: string, value: number, lo: number, integer: boolean): numbe
  * standard deviation of the recent scores (zeros of the forest's warm-up are ignored) and calls a score
  * anomalous when it exceeds `max(minThreshold, mean + z * deviation)`. Each score is learnt after it is
  * graded. The threshold adapts to each stream's own score level, so one setting serves many streams:
- * with the defaults, the alarms over the 58 NAB files score above KDA's best corpus-wide threshold,
- * without any search (see the README).
+ * with the defaults, the alarms over the 58 NAB files score 52.6 on NAB's standard profile without
+ * any search, against 51.7 for KDA's scores at the best corpus-wide threshold (31.9 against 38.4 on
+ * the low-false-positive profile; see the README).
  *
  * @example
  * const forest = new RandomCutForest({ dimensions: 1, seed: 1 });
