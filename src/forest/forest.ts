@@ -241,6 +241,50 @@ export class RandomCutForest {
     return forestFromState(stateFromBytes(bytes));
   }
 
+  /**
+   * @internal For the parallel forest (src/parallel): a forest holding only trees `[from, to)` of
+   * the forest that `options` (with a resolved `seed`) describes, each tree with the same random
+   * stream as in the full forest, so each tree evolves and scores exactly as it would there.
+   */
+  static subsetOfTrees(options: RandomCutForestOptions, from: number, to: number): RandomCutForest {
+    const o = resolveForestOptions(options);
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to <= from || to > o.numberOfTrees) {
+      throw new RangeError(`subsetOfTrees: [${from}, ${to}) is not a range of the ${o.numberOfTrees} trees`);
+    }
+    const D = o.dimensions * o.shingleSize;
+    const n = to - from;
+    const trees: RandomCutTree[] = [];
+    const samplers: Sampler[] = [];
+    for (let t = 0; t < n; t++) {
+      trees.push(new RandomCutTree(D, o.subSampleSize));
+      samplers.push(new Sampler(o.subSampleSize));
+    }
+    const parts: ForestParts = {
+      store: new PointStore(D, n * o.subSampleSize + 1),
+      trees,
+      samplers,
+      randoms: treeRandoms(o.seed, to).slice(from),
+      shingle: new ShingleBuffer(o.dimensions, o.shingleSize),
+      pointsSeen: 0,
+      recordsSeen: 0,
+    };
+    return new RandomCutForest({ ...options, seed: o.seed, numberOfTrees: n }, parts);
+  }
+
+  /**
+   * @internal For the parallel forest: writes tree t's score of `record` (not yet divided by the
+   * tree count) into `out[offset + t]` for every tree and returns true; returns false, writing
+   * nothing, while scores are 0. `score(record)` is the sum of these in tree order over the tree
+   * count, which is how the parallel forest recombines its workers' trees bit for bit.
+   */
+  scorePerTree(record: ArrayLike<number>, out: Float64Array, offset = 0): boolean {
+    this.checkRecord(record);
+    if (!this.shingle.readyAfterNext || !this.isReady) return false;
+    this.shingle.peek(record, this.point);
+    for (let t = 0; t < this.numberOfTrees; t++) out[offset + t] = scoreTree(this.trees[t]!, this.store, this.point);
+    return true;
+  }
+
   /** Bytes held by the forest's typed arrays (point store, trees, samplers, shingle). */
   get byteLength(): number {
     let bytes = this.store.byteLength + this.shingle.ring.byteLength;
