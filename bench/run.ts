@@ -6,11 +6,14 @@
  *   --runs N           runs per operation (default 5)
  *   --json             print JSON instead of the table
  *   --no-memory        skip the memory measurement
+ *   --parallel [--workers N] [--batch N]   also time ParallelForest.processBatch against the
+ *                      single-threaded process loop (see parallel.ts); --parallel-only skips the rest
  * @module
  */
 import { CONFIGS, OPERATIONS, RUNS, TIMED, WARMUP, type BenchConfig, type Operation } from './configs.js';
 import { loadBenchData } from './data.js';
 import { measureMemory, measureThroughput } from './protocol.js';
+import { formatParallel, measureParallel, type ParallelResult } from './parallel.js';
 import { formatTable, machineInfo, toJson, type ConfigResult } from './report.js';
 
 interface Args {
@@ -20,12 +23,13 @@ interface Args {
   json: boolean;
   memory: boolean;
   parallel: boolean;
+  parallelOnly: boolean;
   workers: number;
   batch: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { configs: [], operations: [...OPERATIONS], runs: RUNS, json: false, memory: true, parallel: false, workers: 2, batch: 1000 };
+  const args: Args = { configs: [], operations: [...OPERATIONS], runs: RUNS, json: false, memory: true, parallel: false, parallelOnly: false, workers: 2, batch: 1000 };
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -41,6 +45,10 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--json') args.json = true;
     else if (a === '--no-memory') args.memory = false;
     else if (a === '--parallel') args.parallel = true;
+    else if (a === '--parallel-only') {
+      args.parallel = true;
+      args.parallelOnly = true;
+    }
     else if (a === '--workers') args.workers = Number(value());
     else if (a === '--batch') args.batch = Number(value());
     else throw new Error(`bench: unknown argument ${a}`);
@@ -58,17 +66,26 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const machine = machineInfo();
   const results: ConfigResult[] = [];
-  for (const config of args.configs) {
+  for (const config of args.parallelOnly ? [] : args.configs) {
     const data = loadBenchData(config.file, config.columns, WARMUP + TIMED);
     if (!args.json) process.stderr.write(`config ${config.name}: ${config.description} ...\n`);
     const memory = args.memory ? measureMemory(config, data.rows) : undefined;
     const throughput = await measureThroughput(config, data.rows, { runs: args.runs, operations: args.operations });
     results.push({ config, source: data.source, throughput, memory });
   }
+  let parallel: ParallelResult[] | undefined;
+  if (args.parallel) {
+    if (!args.json) process.stderr.write(`parallel: ${args.workers} workers, batches of ${args.batch} ...\n`);
+    parallel = await measureParallel(args.configs, { workers: args.workers, batch: args.batch, runs: args.runs });
+  }
   if (args.json) {
     const doc = toJson(results, machine) as Record<string, unknown>;
+    if (parallel) doc.parallel = parallel;
     console.log(JSON.stringify(doc, null, 2));
-  } else console.log(formatTable(results, machine));
+  } else {
+    if (results.length > 0) console.log(formatTable(results, machine));
+    if (parallel) console.log((results.length > 0 ? '\n' : '') + formatParallel(parallel));
+  }
 }
 
 main().catch((err: unknown) => {
