@@ -126,6 +126,14 @@ export class ParallelForest {
     await this.enqueue('update', records);
   }
 
+  /**
+   * Starts over: every worker drops its trees and builds fresh ones (same options, same seed), as
+   * `new RandomCutForest(options)` would, without the cost of new threads (replaying many files).
+   */
+  async reset(): Promise<void> {
+    await this.enqueue('reset', []);
+  }
+
   /** Stops the workers. The forest cannot be used afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -181,7 +189,7 @@ export class ParallelForest {
           }),
       ),
     );
-    if (op === 'update') return undefined;
+    if (op === 'update' || op === 'reset') return undefined;
     const out = new Float64Array(count);
     const T = this.numberOfTrees;
     const ready = replies[0]!.ready!;

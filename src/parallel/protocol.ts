@@ -16,8 +16,11 @@ export interface WorkerInit {
 /** A batch of records, flattened: record r is `records[r * dimensions .. (r + 1) * dimensions)`. */
 export interface BatchRequest {
   id: number;
-  /** `process`: per-tree scores, then update; `score`: per-tree scores only; `update`: update only. */
-  op: 'process' | 'score' | 'update';
+  /**
+   * `process`: per-tree scores, then update; `score`: per-tree scores only; `update`: update only;
+   * `reset`: start over with a fresh forest (same options and seed; records ignored).
+   */
+  op: 'process' | 'score' | 'update' | 'reset';
   records: Float64Array;
   count: number;
 }

@@ -9,13 +9,17 @@ import { RandomCutForest } from '../forest/forest.js';
 import type { BatchReply, BatchRequest, WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
-const forest = RandomCutForest.subsetOfTrees(init.options, init.from, init.to);
+let forest = RandomCutForest.subsetOfTrees(init.options, init.from, init.to);
 const trees = init.to - init.from;
 const dims = forest.dimensions;
 const record = new Float64Array(dims);
 
 function run(req: BatchRequest): BatchReply {
   const { id, op, records, count } = req;
+  if (op === 'reset') {
+    forest = RandomCutForest.subsetOfTrees(init.options, init.from, init.to);
+    return { id };
+  }
   const scores = op === 'update' ? undefined : new Float64Array(count * trees);
   const ready = op === 'update' ? undefined : new Uint8Array(count);
   for (let r = 0; r < count; r++) {

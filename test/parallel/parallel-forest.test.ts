@@ -81,7 +81,7 @@ describe('ParallelForest', () => {
     });
   }
 
-  it('scoreBatch and updateBatch match score and update', async () => {
+  it('scoreBatch, updateBatch and reset match score, update and a new forest', async () => {
     const options: RandomCutForestOptions = { dimensions: 3, numberOfTrees: 5, subSampleSize: 16, timeDecay: 100, seed: 3 };
     const rows = data(300, 3, 5);
     const ref = new RandomCutForest(options);
@@ -93,6 +93,11 @@ describe('ParallelForest', () => {
     const expected = Float64Array.from(rows.slice(200), (r) => ref.score(r));
     expect(Array.from(got)).toEqual(Array.from(expected));
     expect(got.some((s) => s > 0)).toBe(true);
+    // reset: a fresh forest with the same seed gives the same scores again
+    await par.reset();
+    const fresh = new RandomCutForest(options);
+    const again = await par.processBatch(rows);
+    expect(Array.from(again)).toEqual(rows.map((r) => fresh.process(r)));
   });
 
   it('rejects a bad record before learning anything, and bad options', async () => {
