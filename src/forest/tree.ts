@@ -165,10 +165,15 @@ export class RandomCutTree {
     let cutV = this.cutV;
     let sibling = ~leaf; // the subtree the new node goes above
     let siblingLevel = depth; // its index in path (depth for the leaf)
+    // Ancestors at levels <= containedLevel have boxes that already contain the point.
+    let containedLevel = -1;
     for (let k = depth - 1; k >= 0; k--) {
       const n = path[k]!;
       const bo = n * 2 * D;
-      if (!this.drawCut(box, bo, point, rng)) break; // the box contains the point: stop climbing
+      if (!this.drawCut(box, bo, point, rng)) {
+        containedLevel = k; // the box contains the point: stop climbing
+        break;
+      }
       const d = this.cutD;
       const v = this.cutV;
       const x = point[d]!;
@@ -212,10 +217,10 @@ export class RandomCutTree {
       if (this.left[parent] === sibling) this.left[parent] = node;
       else this.right[parent] = node;
     }
-    for (let k = 0; k < siblingLevel; k++) {
-      const n = path[k]!;
-      mass[n]!++;
-      const bo = n * 2 * D;
+    for (let k = 0; k < siblingLevel; k++) mass[path[k]!]!++;
+    // Extending a box that contains the point changes nothing: only levels below containedLevel.
+    for (let k = containedLevel + 1; k < siblingLevel; k++) {
+      const bo = path[k]! * 2 * D;
       for (let i = 0; i < D; i++) {
         const x = point[i]!;
         if (x < box[bo + i]!) box[bo + i] = x;
