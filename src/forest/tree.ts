@@ -70,6 +70,8 @@ export class RandomCutTree {
   readonly path: Int16Array;
   /** Scratch: a leaf's point as a degenerate box, [min.., max..]. */
   readonly leafBox: Float64Array;
+  /** Scratch of `drawCut`: the extended range of each dimension. */
+  private readonly ranges: Float64Array;
 
   constructor(dimensions: number, capacity: number) {
     if (capacity > 16384 || dimensions > 32767) {
@@ -90,6 +92,7 @@ export class RandomCutTree {
     this.freeLeaves = new Int16Array(capacity);
     this.path = new Int16Array(capacity);
     this.leafBox = new Float64Array(2 * dimensions);
+    this.ranges = new Float64Array(dimensions);
     // Free stacks popped from the top: slot 0 is handed out first.
     for (let i = 0; i < nodes; i++) this.freeNodes[i] = nodes - 1 - i;
     for (let i = 0; i < capacity; i++) this.freeLeaves[i] = capacity - 1 - i;
@@ -239,31 +242,35 @@ export class RandomCutTree {
    */
   drawCut(boxes: Float64Array, bo: number, point: Float64Array, rng: TreeRandom): boolean {
     const D = this.dimensions;
+    const ranges = this.ranges;
     let extension = 0;
     let rangeSum = 0;
     for (let i = 0; i < D; i++) {
       const lo = boxes[bo + i]!;
       const hi = boxes[bo + D + i]!;
       const x = point[i]!;
+      let range: number;
       if (x < lo) {
         extension += lo - x;
-        rangeSum += hi - x;
+        range = hi - x;
       } else if (x > hi) {
         extension += x - hi;
-        rangeSum += x - lo;
-      } else rangeSum += hi - lo;
+        range = x - lo;
+      } else range = hi - lo;
+      rangeSum += range;
+      ranges[i] = range; // = max(hi, x) - min(lo, x), the extended range
     }
     if (extension === 0) return false;
     let b = rng.nextDouble() * rangeSum;
     let last = -1;
     for (let i = 0; i < D; i++) {
-      const x = point[i]!;
-      const lo = Math.min(boxes[bo + i]!, x);
-      const hi = Math.max(boxes[bo + D + i]!, x);
-      const range = hi - lo;
+      const range = ranges[i]!;
       if (range > 0) {
         last = i;
         if (b < range) {
+          const x = point[i]!;
+          const lo = Math.min(boxes[bo + i]!, x);
+          const hi = Math.max(boxes[bo + D + i]!, x);
           this.cutD = i;
           this.cutV = lo + b < hi ? lo + b : nextDown(hi);
           return true;
