@@ -38,11 +38,12 @@ export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64
   const box = tree.box;
   for (let k = depth - 1; k >= 0; k--) {
     const bo = path[k]! * 2 * D;
+    const ho = bo + D;
     let outside = 0;
     let rangeSum = 0;
     for (let i = 0; i < D; i++) {
       const lo = box[bo + i]!;
-      const hi = box[bo + D + i]!;
+      const hi = box[ho + i]!;
       const x = point[i]!;
       if (x < lo) {
         outside += lo - x;
