@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as root from '../src/index.js';
 import * as io from '../src/io/index.js';
 import * as nab from '../src/nab/index.js';
+import * as parallel from '../src/parallel/index.js';
 import * as report from '../src/report/index.js';
 
 describe('public API', () => {
@@ -16,10 +17,11 @@ describe('public API', () => {
     }
   });
 
-  it('subpaths export I/O, NAB and reporting', () => {
+  it('subpaths export I/O, NAB, reporting and the parallel forest', () => {
     expect(io).toHaveProperty('CsvReader');
     expect(io).toHaveProperty('JsonlWriter');
     expect(nab).toHaveProperty('scoreNabCorpus');
     expect(report).toHaveProperty('anomalyChart');
+    expect(parallel).toHaveProperty('ParallelForest');
   });
 });
