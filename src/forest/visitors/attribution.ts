@@ -5,6 +5,7 @@
  */
 import type { PointStore } from '../point-store.js';
 import type { RandomCutTree } from '../tree.js';
+import { log2Mass } from './score.js';
 
 /**
  * Adds one tree's attribution of `point`, scaled by log2(M), into `high` and `low` (length D each),
@@ -33,7 +34,7 @@ export function addTreeAttribution(
   const leaf = tree.lastLeaf;
   const data = store.data;
   const leafOff = tree.leafPoint[leaf]! * D;
-  const scale = Math.log2(M);
+  const scale = log2Mass(M);
   let equal = true;
   for (let i = 0; i < D; i++) {
     if (data[leafOff + i] !== point[i]) {

@@ -31,7 +31,7 @@ export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64
   }
   if (equal) {
     const s = depth === 0 ? 1 / (M + 1) : 1 / (depth + Math.log2(tree.leafMass[leaf]!));
-    return s * Math.log2(M);
+    return s * log2Mass(M);
   }
   let s = 1 / (depth + 1);
   const path = tree.path;
@@ -57,5 +57,20 @@ export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64
     const p = outside / rangeSum;
     s = p / (k + 1) + (1 - p) * s;
   }
-  return s * Math.log2(M);
+  return s * log2Mass(M);
+}
+
+let lastMass = -1;
+let lastLog2 = 0;
+
+/**
+ * Math.log2(M), remembered for the last M: every tree of a full forest has the same total mass, so
+ * this skips almost every logarithm (same value: it is Math.log2's own result).
+ */
+export function log2Mass(M: number): number {
+  if (M !== lastMass) {
+    lastLog2 = Math.log2(M);
+    lastMass = M;
+  }
+  return lastLog2;
 }
