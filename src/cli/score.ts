@@ -4,8 +4,8 @@
  * memory, checkpoints and resumes.
  * @module
  */
-import { createReadStream, statSync, truncateSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { createReadStream, existsSync, statSync, truncateSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { numericCsvColumns, numericJsonlColumns, parseFiniteNumber } from '../io/columns.js';
 import { CsvReader, type CsvRow } from '../io/csv-reader.js';
@@ -13,7 +13,7 @@ import { JsonlReader, type JsonlRow } from '../io/jsonl-reader.js';
 import { InputError } from '../io/source.js';
 import { CsvWriter, JsonlWriter, type FieldValue, type WritableLike } from '../io/writers.js';
 import { forestCoreFactory, type ForestCore } from '../stream/rcf-operators.js';
-import { CheckpointError, readCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkpoint.js';
+import { CheckpointError, checkpointFile, readCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import { ProgressLine, UsageError, parsePositiveInteger, parseSeed, type CliIo } from './common.js';
 import { FileSink } from './file-sink.js';
 
@@ -257,6 +257,9 @@ export async function scoreCommand(args: readonly string[], io: CliIo): Promise<
   const inputStat = inputPath === undefined ? undefined : statSync(inputPath);
   if (inputStat?.isDirectory()) throw new UsageError(`${settings.file} is a folder, not a file`);
   const outputPath = settings.output === undefined ? undefined : resolve(settings.output);
+  if (settings.checkpoint !== undefined && !existsSync(dirname(checkpointFile(resolve(settings.checkpoint))))) {
+    throw new UsageError(`--checkpoint ${settings.checkpoint}: the folder ${dirname(resolve(settings.checkpoint))} does not exist`);
+  }
   if (outputPath !== undefined && outputPath === inputPath) throw new UsageError('--output must not be the input file');
 
   // Resume: the checkpoint must belong to this input, these options and this output.

@@ -166,6 +166,9 @@ describe('rcf score: errors', () => {
     expect(rcf(['score', csvPath, '--bogus']).status).toBe(2);
     expect(rcf(['score', csvPath, '--format', 'xml']).stderr).toMatch(/--format must be csv or jsonl, got "xml"/);
     expect(rcf(['score', csvPath, '--checkpoint', dir]).stderr).toMatch(/--checkpoint needs an input FILE and --output FILE/);
+    const noFolder = rcf(['score', csvPath, '-o', join(dir, 'o.csv'), '--checkpoint', join(dir, 'nope', 'state')]);
+    expect(noFolder.status).toBe(2);
+    expect(noFolder.stderr).toMatch(/--checkpoint .*: the folder .*nope does not exist/);
     expect(rcf(['nonsense']).status).toBe(2);
   });
 });
