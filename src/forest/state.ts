@@ -132,7 +132,7 @@ export function forestToState(forest: RandomCutForest): ForestState {
       }
     }
     const r = forest.randoms[t]!;
-    trees.push({ random: [r.a, r.b, r.c, r.d], keys, samples, nodes });
+    trees.push({ random: r.getState(), keys, samples, nodes });
   }
   const sh = forest.shingle;
   return {

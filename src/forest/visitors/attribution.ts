@@ -5,7 +5,7 @@
  */
 import type { PointStore } from '../point-store.js';
 import type { RandomCutTree } from '../tree.js';
-import { log2Mass } from './score.js';
+import { duplicateLeafScore, log2Mass } from './score.js';
 
 /**
  * Adds one tree's attribution of `point`, scaled by log2(M), into `high` and `low` (length D each),
@@ -32,18 +32,10 @@ export function addTreeAttribution(
   const M = tree.totalMass;
   const depth = tree.descend(point, 0);
   const leaf = tree.lastLeaf;
-  const data = store.data;
-  const leafOff = tree.leafPoint[leaf]! * D;
+  const leafSlot = tree.leafPoint[leaf]!;
   const scale = log2Mass(M);
-  let equal = true;
-  for (let i = 0; i < D; i++) {
-    if (data[leafOff + i] !== point[i]) {
-      equal = false;
-      break;
-    }
-  }
-  if (equal) {
-    const s = depth === 0 ? 1 / (M + 1) : 1 / (depth + Math.log2(tree.leafMass[leaf]!));
+  if (store.equals(leafSlot, point)) {
+    const s = duplicateLeafScore(tree, depth, leaf);
     const share = (s / (2 * D)) * scale;
     for (let i = 0; i < D; i++) {
       high[i]! += share;
@@ -52,6 +44,8 @@ export function addTreeAttribution(
     return s * scale;
   }
   // work[0..D) = high, work[D..2D) = low, for this tree before scaling.
+  const data = store.data;
+  const leafOff = leafSlot * D;
   let s = 1 / (depth + 1);
   {
     let n = 0;
@@ -85,7 +79,7 @@ export function addTreeAttribution(
     const p = outside / rangeSum;
     const q = 1 - p;
     const w = 1 / (k + 1);
-    s = p / (k + 1) + (1 - p) * s; // exactly as scoreTree, so the two scores agree to the bit
+    s = p / (k + 1) + q * s; // exactly as scoreTree (q is 1 - p), so the two scores agree to the bit
     for (let i = 0; i < D; i++) {
       const lo = box[bo + i]!;
       const hi = box[bo + D + i]!;

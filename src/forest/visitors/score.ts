@@ -20,19 +20,7 @@ export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64
   const M = tree.totalMass;
   const depth = tree.descend(point, 0);
   const leaf = tree.lastLeaf;
-  const data = store.data;
-  const leafOff = tree.leafPoint[leaf]! * D;
-  let equal = true;
-  for (let i = 0; i < D; i++) {
-    if (data[leafOff + i] !== point[i]) {
-      equal = false;
-      break;
-    }
-  }
-  if (equal) {
-    const s = depth === 0 ? 1 / (M + 1) : 1 / (depth + Math.log2(tree.leafMass[leaf]!));
-    return s * log2Mass(M);
-  }
+  if (store.equals(tree.leafPoint[leaf]!, point)) return duplicateLeafScore(tree, depth, leaf) * log2Mass(M);
   let s = 1 / (depth + 1);
   const path = tree.path;
   const box = tree.box;
@@ -58,6 +46,16 @@ export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64
     s = p / (k + 1) + (1 - p) * s;
   }
   return s * log2Mass(M);
+}
+
+/**
+ * The unscaled score when the query equals the point of `leaf` (m copies) at `depth`: 1 / (d + log2 m),
+ * or 1 / (M + 1) when that leaf is the root (every sampled point is the query).
+ * @example
+ * // 148 copies of the query at depth 1: 1 / (1 + log2 148)
+ */
+export function duplicateLeafScore(tree: RandomCutTree, depth: number, leaf: number): number {
+  return depth === 0 ? 1 / (tree.totalMass + 1) : 1 / (depth + Math.log2(tree.leafMass[leaf]!));
 }
 
 let lastMass = -1;
