@@ -4,7 +4,7 @@
  * memory, checkpoints and resumes.
  * @module
  */
-import { createReadStream, existsSync, statSync, truncateSync } from 'node:fs';
+import { createReadStream, existsSync, statSync, truncateSync, type Stats } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { numericCsvColumns, numericJsonlColumns, parseFiniteNumber } from '../io/columns.js';
@@ -240,6 +240,64 @@ function jsonlAdapter(source: AsyncIterable<Uint8Array>, sink: WritableLike, nam
   };
 }
 
+/** Where a resumed run starts: the checkpoint's state and positions. */
+interface ResumePoint {
+  state: Uint8Array;
+  rows: number;
+  outputBytes: number;
+  columns: string[];
+}
+
+/**
+ * Reads the checkpoint for `--resume` and checks that it belongs to this input (path, size and
+ * modification time), these options and this output; then cuts the output back to the length it
+ * recorded. Returns undefined when there is no checkpoint yet (start from the beginning).
+ * @throws CheckpointError naming what does not match.
+ */
+function resumePoint(
+  settings: ScoreSettings,
+  inputPath: string,
+  inputStat: Stats,
+  outputPath: string,
+  options: Record<string, unknown>,
+): ResumePoint | undefined {
+  const where = settings.checkpoint!;
+  const saved = readCheckpoint(where);
+  if (saved === undefined) return undefined;
+  const { meta } = saved;
+  if (meta.input.path !== inputPath || meta.input.size !== inputStat.size || meta.input.mtimeMs !== inputStat.mtimeMs) {
+    throw new CheckpointError(where, `it was made for ${meta.input.path} (${meta.input.size} bytes, modified ${new Date(meta.input.mtimeMs).toISOString()}), not for this input`);
+  }
+  const differs = Object.keys(options).filter((k) => JSON.stringify(options[k]) !== JSON.stringify(meta.options[k]));
+  if (differs.length > 0) {
+    throw new CheckpointError(where, `it was made with other options (${differs.map((k) => `${k}: ${JSON.stringify(meta.options[k])}`).join(', ')})`);
+  }
+  if (meta.output.path !== outputPath) throw new CheckpointError(where, `it was made for the output ${meta.output.path}`);
+  let outputSize: number;
+  try {
+    outputSize = statSync(outputPath).size;
+  } catch {
+    throw new CheckpointError(where, `the output ${outputPath} is missing`);
+  }
+  if (outputSize < meta.output.bytes) {
+    throw new CheckpointError(where, `the output has ${outputSize} bytes, fewer than the ${meta.output.bytes} it recorded`);
+  }
+  truncateSync(outputPath, meta.output.bytes);
+  return { state: saved.state, rows: meta.rows, outputBytes: meta.output.bytes, columns: meta.options.resolvedColumns as string[] };
+}
+
+/** The forest operator's options for these settings (KDA's defaults where a flag is absent). */
+function coreOptions(settings: ScoreSettings, columns: string[], state: Uint8Array | undefined): Record<string, unknown> {
+  const o: Record<string, unknown> = { columns, withDirectionality: settings.directionality };
+  if (settings.trees !== undefined) o.numberOfTrees = settings.trees;
+  if (settings.sampleSize !== undefined) o.subSampleSize = settings.sampleSize;
+  if (settings.timeDecay !== undefined) o.timeDecay = settings.timeDecay;
+  if (settings.shingleSize !== undefined) o.shingleSize = settings.shingleSize;
+  if (settings.seed !== undefined) o.seed = settings.seed;
+  if (state !== undefined) o.state = state;
+  return o;
+}
+
 /**
  * `rcf score`: see {@link SCORE_USAGE}.
  * @example
@@ -262,70 +320,22 @@ export async function scoreCommand(args: readonly string[], io: CliIo): Promise<
   }
   if (outputPath !== undefined && outputPath === inputPath) throw new UsageError('--output must not be the input file');
 
-  // Resume: the checkpoint must belong to this input, these options and this output.
-  let skipRows = 0;
-  let startBytes = 0;
-  let state: Uint8Array | undefined;
-  let resumedColumns: string[] | undefined;
   const options = optionsRecord(settings);
-  if (settings.resume && settings.checkpoint !== undefined) {
-    const saved = readCheckpoint(settings.checkpoint);
-    if (saved !== undefined) {
-      const { meta } = saved;
-      const where = settings.checkpoint;
-      if (meta.input.path !== inputPath || meta.input.size !== inputStat!.size || meta.input.mtimeMs !== inputStat!.mtimeMs) {
-        throw new CheckpointError(where, `it was made for ${meta.input.path} (${meta.input.size} bytes, modified ${new Date(meta.input.mtimeMs).toISOString()}), not for this input`);
-      }
-      const differs = Object.keys(options).filter((k) => JSON.stringify(options[k]) !== JSON.stringify(meta.options[k]));
-      if (differs.length > 0) {
-        throw new CheckpointError(where, `it was made with other options (${differs.map((k) => `${k}: ${JSON.stringify(meta.options[k])}`).join(', ')})`);
-      }
-      if (meta.output.path !== outputPath) throw new CheckpointError(where, `it was made for the output ${meta.output.path}`);
-      let outputSize: number;
-      try {
-        outputSize = statSync(outputPath!).size;
-      } catch {
-        throw new CheckpointError(where, `the output ${outputPath} is missing`);
-      }
-      if (outputSize < meta.output.bytes) {
-        throw new CheckpointError(where, `the output has ${outputSize} bytes, fewer than the ${meta.output.bytes} it recorded`);
-      }
-      truncateSync(outputPath!, meta.output.bytes);
-      skipRows = meta.rows;
-      startBytes = meta.output.bytes;
-      state = saved.state;
-      resumedColumns = meta.options.resolvedColumns as string[] | undefined;
-    }
-  }
+  const resume = settings.resume ? resumePoint(settings, inputPath!, inputStat!, outputPath!, options) : undefined;
+  const skipRows = resume?.rows ?? 0;
+  const startBytes = resume?.outputBytes ?? 0;
 
-  let createCore: () => ForestCore;
   const makeCore = (columns: string[]): ForestCore => {
-    if (createCore === undefined) {
-      try {
-        createCore = forestCoreFactory(
-          'rcf score',
-          {
-            columns,
-            ...(settings.trees === undefined ? {} : { numberOfTrees: settings.trees }),
-            ...(settings.sampleSize === undefined ? {} : { subSampleSize: settings.sampleSize }),
-            ...(settings.timeDecay === undefined ? {} : { timeDecay: settings.timeDecay }),
-            ...(settings.shingleSize === undefined ? {} : { shingleSize: settings.shingleSize }),
-            ...(settings.seed === undefined ? {} : { seed: settings.seed }),
-            ...(state === undefined ? {} : { state }),
-            withDirectionality: settings.directionality,
-          },
-          settings.explain,
-        );
-      } catch (error) {
-        if (error instanceof RangeError || error instanceof TypeError) throw new UsageError(error.message.replace(/^rcf score: /, ''));
-        throw error;
-      }
+    try {
+      return forestCoreFactory('rcf score', coreOptions(settings, columns, resume?.state), settings.explain)();
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof TypeError) throw new UsageError(error.message.replace(/^rcf score: /, ''));
+      throw error;
     }
-    return createCore();
   };
 
   const source = new CountingSource(settings.file === undefined ? (process.stdin as AsyncIterable<Uint8Array>) : createReadStream(inputPath!, { highWaterMark: 1 << 20 }));
-  const sink: WritableLike & { bytes?: number } = outputPath === undefined ? io.stdout as unknown as WritableLike : FileSink.open(outputPath, startBytes);
+  const sink: WritableLike = outputPath === undefined ? (io.stdout as unknown as WritableLike) : FileSink.open(outputPath, startBytes);
   const fileSink = sink instanceof FileSink ? sink : undefined;
   const progress = new ProgressLine(io.stderr);
   const started = Date.now();
@@ -343,7 +353,7 @@ export async function scoreCommand(args: readonly string[], io: CliIo): Promise<
     };
     writeCheckpoint(settings.checkpoint!, meta, core.snapshot());
   };
-  const report = (force = false) => {
+  const report = () => {
     const seconds = (Date.now() - started) / 1000;
     const rate = rows / Math.max(seconds, 1e-3);
     let text = `rcf score ${name}: ${rows.toLocaleString('en-US')} rows  ${Math.round(rate).toLocaleString('en-US')} rows/s`;
@@ -352,12 +362,12 @@ export async function scoreCommand(args: readonly string[], io: CliIo): Promise<
       const eta = fraction > 0 ? (seconds / fraction) * (1 - fraction) : Infinity;
       text += `  ${(fraction * 100).toFixed(1)}%  ETA ${duration(eta)}`;
     }
-    progress.update(text, force);
+    progress.update(text);
   };
 
   const scoreRows = async <R extends InputRow>(adapter: FormatAdapter<R>): Promise<void> => {
     try {
-      let columns = settings.columns ?? resumedColumns;
+      let columns = settings.columns ?? resume?.columns;
       let core: ForestCore | undefined;
       let save: (() => Promise<void>) | undefined;
       const record: Record<string, number> = {};

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readCheckpoint } from '../../src/cli/checkpoint.js';
 import { rcf, rcfKilledAfter } from './run-cli.js';
 
 let dir: string;
@@ -37,12 +38,17 @@ describe('rcf score --checkpoint / --resume', () => {
     const args = ['score', input, ...OPTIONS, '-o', out, '--checkpoint', state, '--checkpoint-every', '3000', '--resume'];
     const rnd = seedrandom('kills');
     let kills = 0;
+    const resumedFrom: number[] = []; // rows of the checkpoint each later run resumed from
     for (let attempt = 0; attempt < 12; attempt++) {
       const { killed } = await rcfKilledAfter(args, 250 + Math.floor(rnd() * 900));
       if (!killed) break;
       kills++;
+      resumedFrom.push(readCheckpoint(state)?.meta.rows ?? 0);
     }
     expect(kills).toBeGreaterThanOrEqual(3);
+    // the runs really resumed mid-file from saved checkpoints, further each time
+    expect(resumedFrom.filter((rows) => rows > 0 && rows < ROWS).length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < resumedFrom.length; i++) expect(resumedFrom[i]).toBeGreaterThanOrEqual(resumedFrom[i - 1]!);
     // finish (a no-op if the last attempt already completed)
     expect(rcf(args).status).toBe(0);
     expect(existsSync(join(state, 'rcf-score.checkpoint'))).toBe(true);
