@@ -5,8 +5,9 @@
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../src/cli/package-root.js';
+import { CsvParser, type CsvRow } from '../src/io/csv-reader.js';
 
 /** Rows of a benchmark input: `rows[t]` is a view of `columns` values. */
 export interface BenchData {
@@ -16,16 +17,8 @@ export interface BenchData {
   source: string;
 }
 
-/** The repository root: the closest ancestor of this file holding package.json. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('bench: package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-}
+/** The repository root (the package's own folder). */
+export const repoRoot = packageRoot;
 
 /** The shared folder: $RCF_SHARED, else ../shared next to the repository. */
 export function sharedDir(): string {
@@ -38,18 +31,18 @@ function toRows(values: Float64Array, columns: number): Float64Array[] {
   return rows;
 }
 
-/** Parses a numeric CSV with a header, keeping the first `columns` columns. */
-export function parseCsv(text: string, columns: number): Float64Array {
-  const lines = text.split(/\r?\n/);
-  const out: number[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.length === 0) continue;
-    const cells = line.split(',');
-    if (cells.length < columns) throw new Error(`bench: line ${i + 1} has ${cells.length} columns, need ${columns}`);
-    for (let j = 0; j < columns; j++) out.push(Number(cells[j]));
-  }
-  return Float64Array.from(out);
+/** Parses a numeric CSV with a header (with src/io's parser), keeping the first `columns` columns. */
+export function parseCsv(text: string, columns: number, name = 'bench'): Float64Array {
+  const parser = new CsvParser({ name });
+  const rows: CsvRow[] = [];
+  parser.push(text, rows);
+  parser.end(rows);
+  const out = new Float64Array(rows.length * columns);
+  rows.forEach((row, r) => {
+    if (row.fields.length < columns) throw new Error(`${name}:${row.line}: ${row.fields.length} columns, need ${columns}`);
+    for (let j = 0; j < columns; j++) out[r * columns + j] = Number(row.fields[j]);
+  });
+  return out;
 }
 
 /** mulberry32, uniform in [0, 1). */
@@ -97,7 +90,7 @@ export function generateData(rows: number, dims: number, seed = 20240501): Float
 export function loadBenchData(file: number, columns: number, rows: number): BenchData {
   const path = join(sharedDir(), 'bench', `bench_dim${file}.csv`);
   if (existsSync(path)) {
-    const values = parseCsv(readFileSync(path, 'utf8'), columns);
+    const values = parseCsv(readFileSync(path, 'utf8'), columns, path);
     if (values.length < rows * columns) throw new Error(`bench: ${path} has fewer than ${rows} rows`);
     return { rows: toRows(values, columns), columns, source: path };
   }

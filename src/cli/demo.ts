@@ -5,7 +5,6 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RandomCutForest } from '../forest/forest.js';
 import { readCsv } from '../io/csv-reader.js';
 import { parseFiniteNumber } from '../io/columns.js';
@@ -14,20 +13,7 @@ import { topEvents } from '../report/events.js';
 import { parseTime } from '../stream/time.js';
 import { parseArgs } from 'node:util';
 import { UsageError, parseSeed, type CliIo } from './common.js';
-
-/** The project's root (the folder holding package.json), from this module's place in src/ or dist/src/. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      readFileSync(join(dir, 'package.json'));
-      return dir;
-    } catch {
-      dir = dirname(dir);
-    }
-  }
-  return process.cwd();
-}
+import { packageRoot } from './package-root.js';
 
 /** Settings of the demo replay. */
 export interface DemoOptions {
@@ -80,7 +66,7 @@ export const DEMO_FOREST = Object.freeze({ numberOfTrees: 100, subSampleSize: 25
  * result.labelsFound; // e.g. ['NYC marathon', 'Thanksgiving', ...]
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
-  const root = projectRoot();
+  const root = packageRoot();
   const dataPath = options.data ?? join(root, 'data', 'nyc_taxi.csv');
   const labelsPath = options.labels ?? join(root, 'data', 'nyc_taxi.labels.json');
   const chartPath = resolve(options.chart ?? join(root, 'out', 'nyc_taxi.svg'));

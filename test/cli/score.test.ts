@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CsvParser, type CsvRow } from '../../src/io/csv-reader.js';
 import { randomCutForest, randomCutForestWithExplanation } from '../../src/stream/index.js';
 import { rcf } from './run-cli.js';
 
@@ -33,22 +34,13 @@ beforeAll(() => {
 const FOREST = ['--trees', '15', '--sample-size', '64', '--seed', '42'];
 const LIB = { numberOfTrees: 15, subSampleSize: 64, seed: 42, columns: ['cpu', 'mem'] };
 
-function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(field), (field = '');
-    else field += c;
-  }
-  out.push(field);
-  return out;
+/** The data rows' fields of a CSV text (header first), read with the project's own parser. */
+function csvRows(text: string): (readonly string[])[] {
+  const parser = new CsvParser({ name: 'output' });
+  const rows: CsvRow[] = [];
+  parser.push(text, rows);
+  parser.end(rows);
+  return rows.map((r) => r.fields);
 }
 
 describe('rcf score: CSV', () => {
@@ -61,9 +53,10 @@ describe('rcf score: CSV', () => {
     expect(lines).toHaveLength(ROWS + 1);
     const input = readFileSync(csvPath, 'utf8').trimEnd().split('\n');
     const expected = [...randomCutForest(rows, LIB)].map((o) => o.ANOMALY_SCORE);
+    const parsed = csvRows(r.stdout);
     lines.slice(1).forEach((line, i) => {
       expect(line.startsWith(input[i + 1]! + ',')).toBe(true);
-      const fields = parseCsvLine(line);
+      const fields = parsed[i]!;
       expect(fields[3]).toBe(rows[i]!.host);
       expect(fields[4]).toBe(String(expected[i]));
     });
@@ -88,12 +81,13 @@ describe('rcf score: CSV', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('timestamp,cpu,mem,host,ANOMALY_SCORE,ANOMALY_EXPLANATION');
     const expected = [...randomCutForestWithExplanation(rows, { ...LIB, columns: ['cpu'], withDirectionality: true })];
-    lines.slice(1).forEach((line, i) => {
-      const f = parseCsvLine(line);
+    const parsed = csvRows(r.stdout);
+    parsed.forEach((f, i) => {
       expect(f[4]).toBe(String(expected[i]!.ANOMALY_SCORE));
       expect(f[5]).toBe(expected[i]!.ANOMALY_EXPLANATION);
     });
-    expect(JSON.parse(parseCsvLine(lines[601]!)[5]!)).toEqual({ cpu: expect.objectContaining({ DIRECTION: 'HIGH' }) });
+    expect(parsed).toHaveLength(ROWS);
+    expect(JSON.parse(parsed[600]![5]!)).toEqual({ cpu: expect.objectContaining({ DIRECTION: 'HIGH' }) });
   });
 
   it('scored columns default to those numeric in the first data row', () => {
