@@ -53,6 +53,15 @@ interface Config<R> {
   onLate: OnLate<R> | undefined;
 }
 
+/** A row read and placed: its time, partition key and the tumbling window its time falls in. */
+function placeRow<R>(config: Config<R>, input: R, position: number) {
+  const row = asRow(input, position);
+  const time = config.readTime(input, position);
+  const { key, values } = config.keyOf(row);
+  const start = step(time, config.size, config.offset);
+  return { row, time, key, values, start, end: start + config.size };
+}
+
 /** KDA's rule: time is global; the first row at or past a window's end closes it. */
 class KdaTumbling<R> implements RowProcessor<R, Record<string, unknown>> {
   private position = 0;
@@ -64,13 +73,9 @@ class KdaTumbling<R> implements RowProcessor<R, Record<string, unknown>> {
   constructor(private readonly config: Config<R>) {}
 
   push(input: R): Record<string, unknown>[] {
-    const { size, offset, aggregates } = this.config;
+    const { aggregates } = this.config;
     const position = ++this.position;
-    const row = asRow(input, position);
-    const time = this.config.readTime(input, position);
-    const { key, values } = this.config.keyOf(row);
-    const start = step(time, size, offset);
-    const end = start + size;
+    const { row, time, key, values, start, end } = placeRow(this.config, input, position);
     if (end <= this.maxTime) {
       const open = this.open.get(key);
       const reason =
@@ -128,13 +133,9 @@ class WatermarkTumbling<R> implements RowProcessor<R, Record<string, unknown>> {
   ) {}
 
   push(input: R): Record<string, unknown>[] {
-    const { size, offset, aggregates } = this.config;
+    const { aggregates } = this.config;
     const position = ++this.position;
-    const row = asRow(input, position);
-    const time = this.config.readTime(input, position);
-    const { key, values } = this.config.keyOf(row);
-    const start = step(time, size, offset);
-    const end = start + size;
+    const { row, time, key, values, start, end } = placeRow(this.config, input, position);
     if (end - 1 + this.allowedLateness <= this.watermark) {
       handleLate(
         this.config.onLate,
