@@ -8,20 +8,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RandomCutForest } from '../../src/forest/forest.js';
+import { mulberry32 } from './helpers.js';
 import type { RandomCutForestOptions } from '../../src/forest/options.js';
 import { Sampler, samplerKey } from '../../src/forest/sampler.js';
 
-/** mulberry32: uniform in [0, 1) from 32-bit integer arithmetic only. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `rows` records of `dims` values: per column a triangle wave (period 40 + 13 j) plus uniform noise,
@@ -29,7 +19,7 @@ function uniform(seed: number): () => number {
  * makes exact duplicates (leaf masses > 1) common.
  */
 function makeData(rows: number, dims: number, seed: number, levels = 0): number[][] {
-  const rnd = uniform(seed);
+  const rnd = mulberry32(seed);
   const out: number[][] = [];
   for (let t = 0; t < rows; t++) {
     const rec: number[] = [];
@@ -139,7 +129,7 @@ describe('golden outputs (bit-identical across optimisations)', () => {
 
 describe('optimised paths agree with the plain ones', () => {
   it('Sampler.surelyRejects only rejects draws whose key is >= the largest key held', () => {
-    const rnd = uniform(7);
+    const rnd = mulberry32(7);
     let checked = 0;
     let shortcuts = 0;
     for (let trial = 0; trial < 2000; trial++) {

@@ -140,4 +140,16 @@ export function normals(uniform: () => number): () => number {
   };
 }
 
+/** mulberry32: uniform in [0, 1) from 32-bit integer arithmetic only (identical on every machine). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export { PointStore, RandomCutTree };

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomCutForest } from '../../src/forest/forest.js';
 import type { RandomCutForestOptions } from '../../src/forest/options.js';
 import { ParallelForest } from '../../src/parallel/parallel-forest.js';
+import { mulberry32 } from '../forest/helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -21,14 +22,7 @@ beforeAll(() => {
 
 /** Noisy triangle waves with spikes and a coarse grid (duplicates), from integer arithmetic only. */
 function data(rows: number, dims: number, seed: number): number[][] {
-  let a = seed >>> 0;
-  const rnd = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(seed);
   const out: number[][] = [];
   for (let t = 0; t < rows; t++) {
     const rec: number[] = [];
