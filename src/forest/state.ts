@@ -193,6 +193,8 @@ function buildTree(
 ): RandomCutTree {
   const tree = new RandomCutTree(D, capacity);
   if (nodes.length === 0) return tree;
+  const leftBox = new Float64Array(2 * D);
+  const rightBox = new Float64Array(2 * D);
   let pos = 0;
   const readRef = (depth: number): number => {
     if (depth > capacity) fail(`tree ${t}: deeper than ${capacity}`);
@@ -202,8 +204,8 @@ function buildTree(
       if (pos + 2 > nodes.length) fail(`tree ${t}: leaf truncated`);
       const point = integer(nodes[pos++], `tree ${t} leaf point`, 0, pointCount - 1);
       const mass = integer(nodes[pos++], `tree ${t} leaf mass`, 1, capacity);
-      if (tree.freeLeafTop === 0) fail(`tree ${t}: more than ${capacity} leaves`);
-      const leaf = tree.freeLeaves[--tree.freeLeafTop]!;
+      if (tree.freeLeafCount === 0) fail(`tree ${t}: more than ${capacity} leaves`);
+      const leaf = tree.allocLeaf();
       tree.leafPoint[leaf] = point;
       tree.leafMass[leaf] = mass;
       return ~leaf;
@@ -211,8 +213,8 @@ function buildTree(
     const dim = integer(tag, `tree ${t} cut dimension + 1`, 1, D) - 1;
     if (pos >= nodes.length) fail(`tree ${t}: node truncated`);
     const value = nodes[pos++]!;
-    if (tree.freeNodeTop === 0) fail(`tree ${t}: more than ${capacity - 1} internal nodes`);
-    const n = tree.freeNodes[--tree.freeNodeTop]!;
+    if (tree.freeNodeCount === 0) fail(`tree ${t}: more than ${capacity - 1} internal nodes`);
+    const n = tree.allocNode();
     tree.cutDim[n] = dim;
     tree.cutValue[n] = value;
     tree.left[n] = readRef(depth + 1);
@@ -220,11 +222,9 @@ function buildTree(
     // Children are complete: rebuild this node's mass and box, then check its cut separates them.
     tree.mass[n] = tree.massOf(tree.left[n]!) + tree.massOf(tree.right[n]!);
     tree.recomputeBox(n, store);
-    const l = tree.left[n]!;
-    const r = tree.right[n]!;
-    const leftMax = l >= 0 ? tree.box[l * 2 * D + D + dim]! : store.data[tree.leafPoint[~l]! * D + dim]!;
-    const rightMin = r >= 0 ? tree.box[r * 2 * D + dim]! : store.data[tree.leafPoint[~r]! * D + dim]!;
-    if (!(leftMax <= value && value < rightMin)) fail(`tree ${t}: a cut does not separate its children`);
+    tree.boxInto(tree.left[n]!, store, leftBox);
+    tree.boxInto(tree.right[n]!, store, rightBox);
+    if (!(leftBox[D + dim]! <= value && value < rightBox[dim]!)) fail(`tree ${t}: a cut does not separate its children`);
     return n;
   };
   tree.root = readRef(0);
@@ -307,7 +307,7 @@ export function forestFromState(state: unknown): RandomCutForest {
     for (let i = 0; i < sampler.size; i++) held.set(sampler.points[i]!, (held.get(sampler.points[i]!) ?? 0) + 1);
     const seen = new Set<string>();
     const free = new Uint8Array(o.subSampleSize);
-    for (let i = 0; i < tree.freeLeafTop; i++) free[tree.freeLeaves[i]!] = 1;
+    for (let l = tree.freeLeafHead; l >= 0; l = tree.leafPoint[l]!) free[l] = 1;
     let leaves = 0;
     for (let leaf = 0; leaf < o.subSampleSize; leaf++) {
       if (free[leaf]) continue;

@@ -103,21 +103,28 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
     const [mr, minR, maxR] = walk(tree.right[ref]!, loRight, hi);
     const min = minL.map((x, i) => Math.min(x, minR[i]!));
     const max = maxL.map((x, i) => Math.max(x, maxR[i]!));
+    if (tree.mass[ref] !== ml + mr) throw new Error(`node ${ref}: mass ${tree.mass[ref]} != ${ml + mr}`);
     const [bmin, bmax] = boxOf(tree, ref);
     for (let i = 0; i < D; i++) {
       if (bmin[i] !== min[i] || bmax[i] !== max[i]) {
         throw new Error(`node ${ref}: cached box [${bmin}]..[${bmax}] != exact [${min}]..[${max}]`);
       }
     }
-    if (tree.mass[ref] !== ml + mr) throw new Error(`node ${ref}: mass ${tree.mass[ref]} != ${ml + mr}`);
     return [ml + mr, min, max];
   };
   const inf = new Array<number>(D).fill(Infinity);
   const [mass] = walk(tree.root, inf.map((x) => -x), inf);
   if (mass !== tree.totalMass) throw new Error(`total mass ${tree.totalMass} != ${mass}`);
   const nodes = tree.left.length;
-  if (internal + tree.freeNodeTop !== nodes) throw new Error('internal node leak');
-  if (leaves + tree.freeLeafTop !== tree.capacity) throw new Error('leaf slot leak');
+  if (internal + tree.freeNodeCount !== nodes) throw new Error('internal node leak');
+  if (leaves + tree.freeLeafCount !== tree.capacity) throw new Error('leaf slot leak');
+  // The threaded free lists hold exactly the unused slots.
+  let freeNodes = 0;
+  for (let n = tree.freeNodeHead; n >= 0; n = tree.left[n]!) if (++freeNodes > nodes) throw new Error('free node list loops');
+  if (freeNodes !== tree.freeNodeCount) throw new Error(`free node list holds ${freeNodes}, count says ${tree.freeNodeCount}`);
+  let freeLeaves = 0;
+  for (let l = tree.freeLeafHead; l >= 0; l = tree.leafPoint[l]!) if (++freeLeaves > tree.capacity) throw new Error('free leaf list loops');
+  if (freeLeaves !== tree.freeLeafCount) throw new Error(`free leaf list holds ${freeLeaves}, count says ${tree.freeLeafCount}`);
   if (internal !== leaves - 1) throw new Error('not a full binary tree');
   return slots;
 }
