@@ -106,7 +106,7 @@ export class RandomCutForest {
       this.pointsSeen = parts.pointsSeen;
       this.recordsSeen = parts.recordsSeen;
     } else {
-      this.store = new PointStore(D, o.numberOfTrees * o.subSampleSize + 1);
+      this.store = new PointStore(D, o.numberOfTrees * o.subSampleSize + 1, 256, o.dimensions);
       this.trees = [];
       this.samplers = [];
       for (let t = 0; t < o.numberOfTrees; t++) {
@@ -260,7 +260,7 @@ export class RandomCutForest {
       samplers.push(new Sampler(o.subSampleSize));
     }
     const parts: ForestParts = {
-      store: new PointStore(D, n * o.subSampleSize + 1),
+      store: new PointStore(D, n * o.subSampleSize + 1, 256, o.dimensions),
       trees,
       samplers,
       randoms: treeRandoms(o.seed, to).slice(from),

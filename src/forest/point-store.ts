@@ -1,54 +1,94 @@
 /**
  * One store of points shared by every tree of a forest. Trees and samplers refer to points by their
  * slot index; each slot keeps a reference count and is recycled when the count falls back to 0.
+ * Shingled points are stored overlapping: consecutive shingles share all but one record, so each
+ * record's values are stored about once instead of shingleSize times.
  * @module
  */
+
+/** Slot numbers are below 2^22 (1000 trees x 4096 samples + 1), so `start * 2^22 + slot` is exact. */
+const SLOT_RADIX = 4194304;
 
 /**
  * Typed-array storage of fixed-dimension points with reference counts.
  *
+ * Two layouts, one addressing rule: the point in `slot` is `data[start[slot] .. start[slot] + D)`.
+ * - Slot layout (`stride === dimensions`, no shingle): `start[slot] = slot * D`, fixed.
+ * - Tape layout (`stride < dimensions`, shingled points): points are appended to a tape of values;
+ *   a point whose first `D - stride` values equal the tape's last ones (the next shingle of the same
+ *   stream) only appends its last `stride` values (likewise for shorter overlaps of whole records). Freed points leave garbage until the tape is
+ *   full; then `compact` slides the live points' values to the front (overlapping points stay
+ *   overlapping) and the tape grows if it is still over 80% full.
+ *
  * Invariants:
- * - `data[slot * dimensions + i]` is coordinate i of the point in `slot`, for slots in use.
+ * - For a slot in use, `data[start[slot] + i]` is coordinate i of its point; values of points in use
+ *   are never overwritten (appends write at `end` or beyond, and compaction moves whole runs).
  * - `refCount[slot]` is the number of sampler entries (over all trees) that hold `slot`; a slot
- *   with count 0 is on the free stack, except the slot just added and not yet referenced.
- * - `freeSlots[0 .. freeTop)` are reusable slots; slots `>= highWater` were never used.
- * - Capacity grows by doubling up to `maxCapacity` (trees x sample size + 1), so the steady state
- *   allocates nothing.
+ *   with count 0 is free, except the slot just added and not yet referenced.
+ * - Free slots form a list threaded through `start` (from `freeHead`, -1 ends; `freeCount` long);
+ *   slots `>= highWater` were never used. Slot capacity grows by doubling up to `maxSlots`.
+ * - Tape layout: `data[0 .. end)` holds every point in use (and garbage), `end <= data.length`.
  */
 export class PointStore {
+  /** Coordinates per point (D). */
   readonly dimensions: number;
-  readonly maxCapacity: number;
-  capacity: number;
+  /** Values that a point continuing the previous one adds: a record's width (D without shingling). */
+  readonly stride: number;
+  /** Most slots the store may ever need (trees x sample size + 1). */
+  readonly maxSlots: number;
   data: Float64Array;
+  start: Int32Array;
   refCount: Int32Array;
-  freeSlots: Int32Array;
-  freeTop = 0;
+  freeHead = -1;
+  freeCount = 0;
   highWater = 0;
+  /** Tape layout: the end of the written values. */
+  end = 0;
 
-  constructor(dimensions: number, maxCapacity: number, initialCapacity = 256) {
+  /**
+   * @param stride a record's width when points are shingles of `dimensions / stride` records
+   *   (enables the tape layout); `dimensions` (the default) for the slot layout.
+   */
+  constructor(dimensions: number, maxSlots: number, initialSlots = 256, stride = dimensions) {
+    if (!(stride >= 1 && stride <= dimensions && dimensions % stride === 0)) {
+      throw new RangeError(`point store: stride ${stride} must divide the ${dimensions} dimensions`);
+    }
+    if (maxSlots > SLOT_RADIX) throw new RangeError(`point store: ${maxSlots} slots exceed ${SLOT_RADIX}`);
     this.dimensions = dimensions;
-    this.maxCapacity = maxCapacity;
-    this.capacity = Math.max(1, Math.min(initialCapacity, maxCapacity));
-    this.data = new Float64Array(this.capacity * dimensions);
-    this.refCount = new Int32Array(this.capacity);
-    this.freeSlots = new Int32Array(this.capacity);
+    this.stride = stride;
+    this.maxSlots = maxSlots;
+    const slots = Math.max(1, Math.min(initialSlots, maxSlots));
+    this.start = new Int32Array(slots);
+    this.refCount = new Int32Array(slots);
+    this.data = new Float64Array(stride === dimensions ? slots * dimensions : slots * stride + dimensions);
   }
 
   /** Slots currently holding a point. */
   get size(): number {
-    return this.highWater - this.freeTop;
+    return this.highWater - this.freeCount;
   }
 
   /** Copies `point[0 .. dimensions)` into a free slot (reference count 0) and returns the slot. */
   add(point: Float64Array): number {
-    let slot: number;
-    if (this.freeTop > 0) slot = this.freeSlots[--this.freeTop]!;
-    else {
-      if (this.highWater === this.capacity) this.grow();
-      slot = this.highWater++;
+    const D = this.dimensions;
+    if (this.stride === D) {
+      const slot = this.takeSlot();
+      const off = slot * D;
+      this.start[slot] = off;
+      this.data.set(point.subarray(0, D), off);
+      return slot;
     }
-    this.data.set(point.subarray(0, this.dimensions), slot * this.dimensions);
-    this.refCount[slot] = 0;
+    let from = this.continuation(point);
+    if (this.end + D - from > this.data.length) {
+      this.compact();
+      from = this.continuation(point);
+      const need = this.end + D - from;
+      if (need > this.data.length || this.end > 0.8 * this.data.length) this.growTape(need);
+    }
+    const slot = this.takeSlot();
+    const data = this.data;
+    this.start[slot] = this.end - from;
+    for (let i = from; i < D; i++) data[this.end++] = point[i]!;
     return slot;
   }
 
@@ -60,43 +100,130 @@ export class PointStore {
   /** Drops one reference to `slot`, freeing it when none is left. */
   decRef(slot: number): void {
     const left = --this.refCount[slot]!;
-    if (left === 0) this.freeSlots[this.freeTop++] = slot;
+    if (left === 0) this.free(slot);
     else if (left < 0) throw new Error(`point store: slot ${slot} released more often than taken`);
   }
 
   /** Frees `slot` if nothing refers to it (used for a point that no tree accepted). */
   releaseIfUnused(slot: number): void {
-    if (this.refCount[slot] === 0) this.freeSlots[this.freeTop++] = slot;
+    if (this.refCount[slot] === 0) this.free(slot);
   }
 
   /** True when the point in `slot` equals `point` coordinate for coordinate. */
   equals(slot: number, point: Float64Array): boolean {
     const d = this.dimensions;
     const data = this.data;
-    const off = slot * d;
+    const off = this.start[slot]!;
     for (let i = 0; i < d; i++) if (data[off + i] !== point[i]) return false;
     return true;
   }
 
-  /** Bytes held by the typed arrays. */
-  get byteLength(): number {
-    return this.data.byteLength + this.refCount.byteLength + this.freeSlots.byteLength;
+  /** A copy of the point in `slot`. */
+  pointAt(slot: number): Float64Array {
+    const off = this.start[slot]!;
+    return this.data.slice(off, off + this.dimensions);
   }
 
-  private grow(): void {
-    if (this.capacity >= this.maxCapacity) {
-      throw new Error(`point store: capacity ${this.maxCapacity} exhausted (a reference count leaked)`);
+  /** Bytes held by the typed arrays. */
+  get byteLength(): number {
+    return this.data.byteLength + this.start.byteLength + this.refCount.byteLength;
+  }
+
+  /**
+   * Tape layout: how many leading values of `point` the tape's last values already hold: the longest
+   * overlap of whole records, `D - stride` when the point is the next shingle of the tape's last
+   * one, `D - 2 stride` when it is the one after (a restore adds only the live points), ..., or 0.
+   */
+  private continuation(point: Float64Array): number {
+    const data = this.data;
+    for (let overlap = this.dimensions - this.stride; overlap > 0; overlap -= this.stride) {
+      const from = this.end - overlap;
+      if (from < 0) continue;
+      let i = 0;
+      while (i < overlap && data[from + i] === point[i]) i++;
+      if (i === overlap) return overlap;
     }
-    const capacity = Math.min(this.maxCapacity, this.capacity * 2);
-    const data = new Float64Array(capacity * this.dimensions);
-    data.set(this.data);
-    const refCount = new Int32Array(capacity);
-    refCount.set(this.refCount);
-    const freeSlots = new Int32Array(capacity);
-    freeSlots.set(this.freeSlots);
-    this.capacity = capacity;
+    return 0;
+  }
+
+  private takeSlot(): number {
+    if (this.freeHead >= 0) {
+      const slot = this.freeHead;
+      this.freeHead = this.start[slot]!;
+      this.freeCount--;
+      return slot;
+    }
+    if (this.highWater === this.start.length) this.growSlots();
+    return this.highWater++;
+  }
+
+  private free(slot: number): void {
+    this.start[slot] = this.freeHead;
+    this.freeHead = slot;
+    this.freeCount++;
+  }
+
+  /**
+   * Tape layout: moves the values of the points in use to the front of the tape, in tape order, so
+   * that points that overlapped still overlap; garbage between them goes.
+   */
+  private compact(): void {
+    const D = this.dimensions;
+    const n = this.highWater;
+    const isFree = new Uint8Array(n);
+    for (let s = this.freeHead; s >= 0; s = this.start[s]!) isFree[s] = 1;
+    // Points in use sorted by their start: key = start * 2^22 + slot (exact below 2^53).
+    const keys = new Float64Array(n - this.freeCount);
+    let k = 0;
+    for (let s = 0; s < n; s++) if (!isFree[s]) keys[k++] = this.start[s]! * SLOT_RADIX + s;
+    keys.sort();
+    const data = this.data;
+    const start = this.start;
+    let written = 0; // values kept so far, data[0 .. written)
+    let runFrom = 0; // the current run of overlapping points: data[runFrom .. runTo) moves to runAt
+    let runTo = 0;
+    let runAt = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const s = key % SLOT_RADIX;
+      const at = (key - s) / SLOT_RADIX;
+      if (at > runTo) {
+        // A gap of garbage: close the run (it only moves down, so copyWithin is safe) and open one.
+        data.copyWithin(runAt, runFrom, runTo);
+        written = runAt + (runTo - runFrom);
+        runFrom = at;
+        runTo = at;
+        runAt = written;
+      }
+      if (at + D > runTo) runTo = at + D;
+      start[s] = runAt + (at - runFrom);
+    }
+    data.copyWithin(runAt, runFrom, runTo);
+    this.end = runAt + (runTo - runFrom);
+  }
+
+  private growTape(need: number): void {
+    const length = Math.max(need, Math.min(this.maxSlots * this.dimensions, Math.ceil(need * 1.25) + 4 * this.dimensions));
+    const data = new Float64Array(length);
+    data.set(this.data.subarray(0, this.end));
     this.data = data;
+  }
+
+  private growSlots(): void {
+    if (this.start.length >= this.maxSlots) {
+      throw new Error(`point store: capacity ${this.maxSlots} exhausted (a reference count leaked)`);
+    }
+    const slots = Math.min(this.maxSlots, this.start.length * 2);
+    const start = new Int32Array(slots);
+    start.set(this.start);
+    const refCount = new Int32Array(slots);
+    refCount.set(this.refCount);
+    this.start = start;
     this.refCount = refCount;
-    this.freeSlots = freeSlots;
+    if (this.stride === this.dimensions) {
+      const data = new Float64Array(slots * this.dimensions);
+      data.set(this.data);
+      this.data = data;
+    }
   }
 }

@@ -101,18 +101,19 @@ export interface ForestState {
 export function forestToState(forest: RandomCutForest): ForestState {
   const store = forest.store;
   const D = store.dimensions;
-  // Dense renumbering of the live slots, in order of first reference.
+  // Dense renumbering of the live slots in store order, so that a restore, adding the points in
+  // this order, stores overlapping shingles overlapping again.
+  const live = new Set<number>();
+  for (const sampler of forest.samplers) for (let i = 0; i < sampler.size; i++) live.add(sampler.points[i]!);
+  const slots = [...live].sort((a, b) => store.start[a]! - store.start[b]! || a - b);
   const dense = new Map<number, number>();
   const points: number[] = [];
-  const denseOf = (slot: number): number => {
-    let i = dense.get(slot);
-    if (i === undefined) {
-      i = dense.size;
-      dense.set(slot, i);
-      for (let k = 0; k < D; k++) points.push(store.data[slot * D + k]!);
-    }
-    return i;
-  };
+  for (const slot of slots) {
+    dense.set(slot, dense.size);
+    const off = store.start[slot]!;
+    for (let k = 0; k < D; k++) points.push(store.data[off + k]!);
+  }
+  const denseOf = (slot: number): number => dense.get(slot)!;
   const trees: TreeState[] = [];
   for (let t = 0; t < forest.numberOfTrees; t++) {
     const sampler = forest.samplers[t]!;
@@ -271,9 +272,12 @@ export function forestFromState(state: unknown): RandomCutForest {
   const points = numberArray(state.points, 'points', maxPoints * D);
   if (points.length % D !== 0) fail(`points length ${points.length} is not a multiple of ${D}`);
   const pointCount = points.length / D;
-  const store = new PointStore(D, maxPoints + 1, Math.max(256, pointCount));
-  store.data.set(points);
-  store.highWater = pointCount;
+  const store = new PointStore(D, maxPoints + 1, Math.max(256, pointCount), o.dimensions);
+  const point = new Float64Array(D);
+  for (let p = 0; p < pointCount; p++) {
+    for (let k = 0; k < D; k++) point[k] = points[p * D + k]!;
+    store.add(point); // slot p: a fresh store hands out slots in order
+  }
 
   if (!Array.isArray(state.trees) || state.trees.length !== o.numberOfTrees) {
     fail(`trees must be an array of ${o.numberOfTrees}`);
@@ -314,7 +318,7 @@ export function forestFromState(state: unknown): RandomCutForest {
       leaves++;
       const p = tree.leafPoint[leaf]!;
       if (held.get(p) !== tree.leafMass[leaf]) fail(`tree ${t}: leaf masses do not match its sampler`);
-      const key = Array.from(store.data.subarray(p * D, p * D + D)).join(',');
+      const key = Array.from(store.pointAt(p)).join(',');
       if (seen.has(key)) fail(`tree ${t}: the same point in two leaves`);
       seen.add(key);
     }

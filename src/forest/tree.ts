@@ -215,7 +215,7 @@ export class RandomCutTree {
     // separating cut wins. The leaf's box is its point, which any cut of their union separates.
     const data = store.data;
     const box = this.box;
-    const leafOff = leafSlot * D;
+    const leafOff = store.start[leafSlot]!;
     const leafBox = this.leafBox;
     for (let i = 0; i < D; i++) leafBox[i] = leafBox[D + i] = data[leafOff + i]!;
     this.drawCut(leafBox, 0, point, rng);
@@ -350,12 +350,13 @@ export class RandomCutTree {
   delete(slot: number, store: PointStore): void {
     const D = this.dimensions;
     const data = store.data;
-    const off = slot * D;
+    const start = store.start;
+    const off = start[slot]!;
     const depth = this.descend(data, off);
     const leaf = this.lastLeaf;
     const leafSlot = this.leafPoint[leaf]!;
     if (leafSlot !== slot) {
-      const lo = leafSlot * D;
+      const lo = start[leafSlot]!;
       for (let i = 0; i < D; i++) {
         if (data[lo + i] !== data[off + i]) throw new Error(`tree: point in slot ${slot} is not in the tree`);
       }
@@ -400,15 +401,15 @@ export class RandomCutTree {
       for (let i = 0; i < D; i++) {
         const x = data[off + i]!;
         if (x === box[bo + i]) {
-          const a = l >= 0 ? box[l * D2 + i]! : data[leafPoint[~l]! * D + i]!;
-          const b = r >= 0 ? box[r * D2 + i]! : data[leafPoint[~r]! * D + i]!;
+          const a = l >= 0 ? box[l * D2 + i]! : data[start[leafPoint[~l]!]! + i]!;
+          const b = r >= 0 ? box[r * D2 + i]! : data[start[leafPoint[~r]!]! + i]!;
           const v = b < a ? b : a;
           box[bo + i] = v;
           if (v !== x) changed = true;
         }
         if (x === box[bo + D + i]) {
-          const a = l >= 0 ? box[l * D2 + D + i]! : data[leafPoint[~l]! * D + i]!;
-          const b = r >= 0 ? box[r * D2 + D + i]! : data[leafPoint[~r]! * D + i]!;
+          const a = l >= 0 ? box[l * D2 + D + i]! : data[start[leafPoint[~l]!]! + i]!;
+          const b = r >= 0 ? box[r * D2 + D + i]! : data[start[leafPoint[~r]!]! + i]!;
           const v = b > a ? b : a;
           box[bo + D + i] = v;
           if (v !== x) changed = true;
@@ -433,7 +434,7 @@ export class RandomCutTree {
         lo = box[l * 2 * D + i]!;
         hi = box[l * 2 * D + D + i]!;
       } else {
-        lo = hi = data[this.leafPoint[~l]! * D + i]!;
+        lo = hi = data[store.start[this.leafPoint[~l]!]! + i]!;
       }
       if (r >= 0) {
         const rlo = box[r * 2 * D + i]!;
@@ -441,7 +442,7 @@ export class RandomCutTree {
         if (rlo < lo) lo = rlo;
         if (rhi > hi) hi = rhi;
       } else {
-        const x = data[this.leafPoint[~r]! * D + i]!;
+        const x = data[store.start[this.leafPoint[~r]!]! + i]!;
         if (x < lo) lo = x;
         if (x > hi) hi = x;
       }
@@ -455,7 +456,7 @@ export class RandomCutTree {
     const D = this.dimensions;
     if (ref >= 0) out.set(this.box.subarray(ref * 2 * D, (ref + 1) * 2 * D));
     else {
-      const off = this.leafPoint[~ref]! * D;
+      const off = store.start[this.leafPoint[~ref]!]!;
       for (let i = 0; i < D; i++) out[i] = out[D + i] = store.data[off + i]!;
     }
   }

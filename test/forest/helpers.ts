@@ -43,8 +43,7 @@ export function render(tree: RandomCutTree, store: PointStore): string {
   const walk = (ref: number): string => {
     if (ref < 0) {
       const leaf = ~ref;
-      const off = tree.leafPoint[leaf]! * D;
-      const coords = Array.from(store.data.subarray(off, off + D)).join(',');
+      const coords = Array.from(store.pointAt(tree.leafPoint[leaf]!)).join(',');
       const m = tree.leafMass[leaf]!;
       return m > 1 ? `[${coords}]*${m}` : `[${coords}]`;
     }
@@ -79,8 +78,7 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
     if (ref < 0) {
       leaves++;
       const leaf = ~ref;
-      const off = tree.leafPoint[leaf]! * D;
-      const p = Array.from(store.data.subarray(off, off + D));
+      const p = Array.from(store.pointAt(tree.leafPoint[leaf]!));
       const key = p.join(',');
       if (seenPoints.has(key)) throw new Error(`duplicate leaf ${key}`);
       seenPoints.add(key);

@@ -45,7 +45,7 @@ export function addTreeAttribution(
   }
   // work[0..D) = high, work[D..2D) = low, for this tree before scaling.
   const data = store.data;
-  const leafOff = leafSlot * D;
+  const leafOff = store.start[leafSlot]!;
   let s = 1 / (depth + 1);
   {
     let n = 0;
