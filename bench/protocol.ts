@@ -5,7 +5,8 @@
  * task per operation, one tinybench iteration = one run (its `beforeEach` hook builds and warms the
  * forest, outside the timed region), `iterations: RUNS`, `time: 0`, no tinybench warm-up (the
  * protocol's own warm-up replaces it). Memory: heap growth (V8 heap + array buffers) after building
- * and after the warm-up, after a forced GC, and the forest's own `byteLength`.
+ * and after the warm-up, after a forced GC, and the forest's own `byteLength`; the code is compiled
+ * on a throwaway forest first, so that V8's code and feedback are not counted as the forest's.
  * @module
  */
 import { setFlagsFromString } from 'node:v8';
@@ -130,17 +131,39 @@ export async function measureThroughput(
   return out;
 }
 
-/** Heap growth of one forest after construction and after the warm-up (with `update`). */
-export function measureMemory(config: BenchConfig, rows: Float64Array[], options: ProtocolOptions = {}): MemoryResult {
+/** Full GCs until the heap and the array buffers stop shrinking (backing stores are freed lazily). */
+async function settledHeap(): Promise<number> {
+  let last = Infinity;
+  for (let i = 0; i < 10; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = heapNow();
+    if (now >= last) return now;
+    last = now;
+  }
+  return last;
+}
+
+/** Compiles the forest's code on a throwaway forest of the same configuration. */
+function compileOnThrowaway(config: BenchConfig, rows: Float64Array[]): void {
+  const throwaway = new RandomCutForest({ ...config.options, seed: 1 });
+  feed(throwaway, rows, 0, Math.min(rows.length, 3000), 'process');
+  feed(throwaway, rows, 0, Math.min(rows.length, 500), 'attribution');
+}
+
+/**
+ * Heap growth of one forest after construction and after the warm-up (with `update`). The code is
+ * compiled first on a throwaway forest, so that bytecode, feedback and optimised code (V8 heap, but
+ * not the forest's memory; the JVM keeps them outside its heap) are not counted.
+ */
+export async function measureMemory(config: BenchConfig, rows: Float64Array[], options: ProtocolOptions = {}): Promise<MemoryResult> {
   const warmup = options.warmup ?? WARMUP;
-  gc();
-  const before = heapNow();
+  compileOnThrowaway(config, rows);
+  const before = await settledHeap();
   const forest = new RandomCutForest({ ...config.options, seed: options.seed ?? 42 });
-  gc();
-  const afterBuild = heapNow() - before;
+  const afterBuild = (await settledHeap()) - before;
   feed(forest, rows, 0, warmup, 'update');
-  gc();
-  const afterWarmup = heapNow() - before;
+  const afterWarmup = (await settledHeap()) - before;
   const byteLength = forest.byteLength;
   return { afterBuild, afterWarmup, byteLength };
 }

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   for (const config of args.parallelOnly ? [] : args.configs) {
     const data = loadBenchData(config.file, config.columns, WARMUP + TIMED);
     if (!args.json) process.stderr.write(`config ${config.name}: ${config.description} ...\n`);
-    const memory = args.memory ? measureMemory(config, data.rows) : undefined;
+    const memory = args.memory ? await measureMemory(config, data.rows) : undefined;
     const throughput = await measureThroughput(config, data.rows, { runs: args.runs, operations: args.operations });
     results.push({ config, source: data.source, throughput, memory });
   }
