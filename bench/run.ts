@@ -6,6 +6,7 @@
  *   --runs N           runs per operation (default 5)
  *   --json             print JSON instead of the table
  *   --no-memory        skip the memory measurement
+ *   --box-cache-min-mass N   run the forests with this boxCacheMinMass (default 1: every box cached)
  *   --parallel [--workers N] [--batch N]   also time ParallelForest.processBatch against the
  *                      single-threaded process loop (see parallel.ts); --parallel-only skips the rest
  * @module
@@ -26,10 +27,11 @@ interface Args {
   parallelOnly: boolean;
   workers: number;
   batch: number;
+  boxCacheMinMass: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { configs: [], operations: [...OPERATIONS], runs: RUNS, json: false, memory: true, parallel: false, parallelOnly: false, workers: 2, batch: 1000 };
+  const args: Args = { configs: [], operations: [...OPERATIONS], runs: RUNS, json: false, memory: true, parallel: false, parallelOnly: false, workers: 2, batch: 1000, boxCacheMinMass: 1 };
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Args {
     }
     else if (a === '--workers') args.workers = Number(value());
     else if (a === '--batch') args.batch = Number(value());
+    else if (a === '--box-cache-min-mass') args.boxCacheMinMass = Number(value());
     else throw new Error(`bench: unknown argument ${a}`);
   }
   for (const op of args.operations) if (!OPERATIONS.includes(op)) throw new Error(`bench: unknown operation ${op}`);
@@ -59,6 +62,10 @@ function parseArgs(argv: string[]): Args {
     if (!c) throw new Error(`bench: unknown config ${n} (A, B, C or D)`);
     return c;
   });
+  if (args.boxCacheMinMass !== 1) {
+    const m = args.boxCacheMinMass;
+    args.configs = args.configs.map((c) => ({ ...c, description: `${c.description}, boxCacheMinMass ${m}`, options: { ...c.options, boxCacheMinMass: m } }));
+  }
   return args;
 }
 

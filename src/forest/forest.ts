@@ -68,6 +68,8 @@ export class RandomCutForest {
   readonly outputAfter: number;
   /** The seed every random choice derives from. */
   readonly seed: string;
+  /** Subtrees of fewer points have no cached bounding box (1: every box cached). */
+  readonly boxCacheMinMass: number;
 
   /** @internal */ readonly store: PointStore;
   /** @internal */ readonly trees: RandomCutTree[];
@@ -95,6 +97,7 @@ export class RandomCutForest {
     this.timeDecay = o.timeDecay;
     this.outputAfter = o.outputAfter;
     this.seed = o.seed;
+    this.boxCacheMinMass = o.boxCacheMinMass;
     const D = o.dimensions * o.shingleSize;
     if (parts) {
       // Restoring a checkpoint: state.ts has built and validated every part.
@@ -110,7 +113,7 @@ export class RandomCutForest {
       this.trees = [];
       this.samplers = [];
       for (let t = 0; t < o.numberOfTrees; t++) {
-        this.trees.push(new RandomCutTree(D, o.subSampleSize));
+        this.trees.push(new RandomCutTree(D, o.subSampleSize, o.boxCacheMinMass));
         this.samplers.push(new Sampler(o.subSampleSize));
       }
       this.randoms = treeRandoms(o.seed, o.numberOfTrees);
@@ -256,7 +259,7 @@ export class RandomCutForest {
     const trees: RandomCutTree[] = [];
     const samplers: Sampler[] = [];
     for (let t = 0; t < n; t++) {
-      trees.push(new RandomCutTree(D, o.subSampleSize));
+      trees.push(new RandomCutTree(D, o.subSampleSize, o.boxCacheMinMass));
       samplers.push(new Sampler(o.subSampleSize));
     }
     const parts: ForestParts = {

@@ -27,7 +27,9 @@ import { NO_ROOT, RandomCutTree } from './tree.js';
 export const STATE_VERSION = 1;
 const FORMAT = 'random-cut-forest';
 const MAGIC = [0x52, 0x43, 0x46, 0x53]; // "RCFS"
-const HEADER_BYTES = 12; // magic, u16 version, u16 flags, u32 body length
+// magic, u16 version, u16 boxCacheMinMass (0 and 1: every box cached; it only sets how much the
+// restored forest caches, never a score), u32 body length
+const HEADER_BYTES = 12;
 const TRAILER_BYTES = 4; // crc32 of header + body
 
 /**
@@ -85,6 +87,8 @@ export interface ForestState {
     timeDecay: number;
     outputAfter: number;
     seed: string;
+    /** Present when not 1 (every box cached). */
+    boxCacheMinMass?: number;
   };
   pointsSeen: number;
   recordsSeen: number;
@@ -147,6 +151,7 @@ export function forestToState(forest: RandomCutForest): ForestState {
       timeDecay: forest.timeDecay,
       outputAfter: forest.outputAfter,
       seed: forest.seed,
+      ...(forest.boxCacheMinMass !== 1 ? { boxCacheMinMass: forest.boxCacheMinMass } : {}),
     },
     pointsSeen: forest.pointsSeen,
     recordsSeen: forest.recordsSeen,
@@ -191,8 +196,9 @@ function buildTree(
   store: PointStore,
   pointCount: number,
   t: number,
+  boxCacheMinMass: number,
 ): RandomCutTree {
-  const tree = new RandomCutTree(D, capacity);
+  const tree = new RandomCutTree(D, capacity, boxCacheMinMass);
   if (nodes.length === 0) return tree;
   const leftBox = new Float64Array(2 * D);
   const rightBox = new Float64Array(2 * D);
@@ -222,7 +228,7 @@ function buildTree(
     tree.right[n] = readRef(depth + 1);
     // Children are complete: rebuild this node's mass and box, then check its cut separates them.
     tree.mass[n] = tree.massOf(tree.left[n]!) + tree.massOf(tree.right[n]!);
-    tree.recomputeBox(n, store);
+    tree.settleBox(n, store.data, store.start);
     tree.boxInto(tree.left[n]!, store, leftBox);
     tree.boxInto(tree.right[n]!, store, rightBox);
     if (!(leftBox[D + dim]! <= value && value < rightBox[dim]!)) fail(`tree ${t}: a cut does not separate its children`);
@@ -305,7 +311,7 @@ export function forestFromState(state: unknown): RandomCutForest {
     sampler.size = keys.length;
     samplers.push(sampler);
     const nodes = numberArray(ts.nodes, `tree ${t} nodes`, 3 * o.subSampleSize + 2 * o.subSampleSize);
-    const tree = buildTree(nodes, D, o.subSampleSize, store, pointCount, t);
+    const tree = buildTree(nodes, D, o.subSampleSize, store, pointCount, t, o.boxCacheMinMass);
     // The tree holds exactly the sampler's points, with multiplicity, and no point twice.
     const held = new Map<number, number>();
     for (let i = 0; i < sampler.size; i++) held.set(sampler.points[i]!, (held.get(sampler.points[i]!) ?? 0) + 1);
@@ -459,7 +465,7 @@ export function stateToBytes(state: ForestState): Uint8Array {
   const w = new ByteWriter();
   MAGIC.forEach((b) => w.u8(b));
   w.u16(state.version);
-  w.u16(0);
+  w.u16(state.options.boxCacheMinMass ?? 0);
   w.u32(0); // body length, patched below
   const o = state.options;
   const D = o.dimensions * o.shingleSize;
@@ -527,6 +533,7 @@ export function stateFromBytes(bytes: Uint8Array): ForestState {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(4, true);
+  const boxCacheMinMass = view.getUint16(6, true);
   const bodyLength = view.getUint32(8, true);
   const expected = HEADER_BYTES + bodyLength + TRAILER_BYTES;
   if (bytes.length !== expected) {
@@ -547,7 +554,16 @@ export function stateFromBytes(bytes: Uint8Array): ForestState {
   const timeDecay = r.f64();
   const outputAfter = r.u32();
   const seed = r.utf8(r.u32());
-  const options = { dimensions, shingleSize, numberOfTrees, subSampleSize, timeDecay, outputAfter, seed };
+  const options = {
+    dimensions,
+    shingleSize,
+    numberOfTrees,
+    subSampleSize,
+    timeDecay,
+    outputAfter,
+    seed,
+    ...(boxCacheMinMass > 1 ? { boxCacheMinMass } : {}),
+  };
   // Validate sizes before reading arrays whose lengths they imply.
   try {
     resolveForestOptions(options);

@@ -29,27 +29,42 @@ export function nextDown(x: number): number {
   return scratchF64[0]!;
 }
 
+/** Internal nodes holding at least this many points (with multiplicity) keep a cached box by default. */
+export const DEFAULT_BOX_CACHE_MASS = 1;
+
 /** The largest capacity (leaves) that the Int16 storage allows. */
 const MAX_CAPACITY = 16384;
 
 /**
- * The path of the last descent, shared by every tree of the thread: a tree method never runs
- * inside another one, and each caller reads the path right after its own descent.
+ * Scratch shared by every tree of the thread (a tree method never runs inside another): the path of
+ * the last descent, and the stack of subtree walks (at most one entry per leaf, plus one).
  */
 const SHARED_PATH = new Int16Array(MAX_CAPACITY);
+const WALK_STACK = new Int16Array(MAX_CAPACITY + 2);
 
 /** Float scratch of one dimension count, shared by the trees with that many dimensions. */
-interface TreeScratch {
+interface BoxScratch {
   /** A leaf's point as a degenerate box, [min.., max..]. */
   leafBox: Float64Array;
+  /** The running box of `extendRun`. */
+  run: Float64Array;
+  /** Children's boxes in `delete`. */
+  childA: Float64Array;
+  childB: Float64Array;
   /** `drawCut`'s extended ranges. */
   ranges: Float64Array;
 }
-const scratchByDimensions = new Map<number, TreeScratch>();
-function scratchFor(D: number): TreeScratch {
+const scratchByDimensions = new Map<number, BoxScratch>();
+function scratchFor(D: number): BoxScratch {
   let s = scratchByDimensions.get(D);
   if (!s) {
-    s = { leafBox: new Float64Array(2 * D), ranges: new Float64Array(D) };
+    s = {
+      leafBox: new Float64Array(2 * D),
+      run: new Float64Array(2 * D),
+      childA: new Float64Array(2 * D),
+      childB: new Float64Array(2 * D),
+      ranges: new Float64Array(D),
+    };
     scratchByDimensions.set(D, s);
   }
   return s;
@@ -66,21 +81,28 @@ function scratchFor(D: number): TreeScratch {
  *   `right[n]` does not.
  * - `mass[n]` is the number of sampled points (with multiplicity) under n; `leafMass[l] >= 1` is the
  *   multiplicity of leaf l's point, whose coordinates live in the point store at `leafPoint[l]`.
- * - `box[n * 2D + i]` / `box[n * 2D + D + i]` are the min / max over the points under n of
- *   coordinate i (the cached bounding box, exact: never wider than the points).
+ * - Box cache: node n has a cached box iff `mass[n] >= boxCacheMass`; then `boxSlot[n] = j >= 0` and
+ *   `boxes[j * 2D + i]` / `boxes[j * 2D + D + i]` are the min / max over the points under n of
+ *   coordinate i (exact: never wider than the points). Otherwise `boxSlot[n] = -1` and the box is
+ *   computed from the subtree's points when needed (fewer than `boxCacheMass` leaves). Masses grow
+ *   towards the root, so the uncached nodes on any path are the lowest ones.
  * - No two leaves hold equal points; `totalMass` is the root's mass (0 when `root === NO_ROOT`).
- * - Free lists, threaded through the arrays (last in, first out; slot 0 is handed out first): free
- *   internal nodes through `left` (from `freeNodeHead`, -1 ends), free leaves through `leafPoint`
- *   (from `freeLeafHead`). No separate free stacks: that saves 1 kB a tree at sample size 256.
- * - `path[0 .. depth)` is scratch shared by all trees: the internal nodes on the last descent, root first.
+ * - Free lists, threaded through the arrays (last in, first out; slot 0 is handed out first):
+ *   free internal nodes through `left` (from `freeNodeHead`, -1 ends), free leaves through
+ *   `leafPoint` (from `freeLeafHead`), free box slots through `boxes[j * 2D]` (from `freeBoxHead`);
+ *   box slots `>= boxSlotsUsed` were never used.
+ * - `path[0 .. depth)` is scratch (shared by all trees): the internal nodes on the last descent,
+ *   root first.
  *
- * Storage: node and leaf indexes, cut dimensions and masses are Int16 (capacity <= 4096 leaves and
- * dimensions <= 10000 by the options' limits, so every value fits); `leafPoint` holds point-store
- * slots (up to trees x sample size) and stays Int32; cut values and boxes are float64.
+ * Storage: node and leaf indexes, cut dimensions, masses and box slots are Int16 (capacity <= 16384
+ * leaves and dimensions <= 32767, checked by the constructor); `leafPoint` holds point-store slots
+ * (up to trees x sample size) and stays Int32; cut values and boxes are float64.
  */
 export class RandomCutTree {
   readonly dimensions: number;
   readonly capacity: number;
+  /** Internal nodes of at least this mass keep a cached box; lighter ones are computed on demand. */
+  readonly boxCacheMass: number;
   root = NO_ROOT;
   totalMass = 0;
   readonly left: Int16Array;
@@ -88,7 +110,14 @@ export class RandomCutTree {
   readonly cutDim: Int16Array;
   readonly cutValue: Float64Array;
   readonly mass: Int16Array;
-  readonly box: Float64Array;
+  /** Whether every internal node has a cached box (`boxCacheMass <= 2`): then node n's box is slot n. */
+  readonly cachesAll: boolean;
+  /** Node n's box slot, or -1 (unused, length 0, when `cachesAll`). */
+  readonly boxSlot: Int16Array;
+  /** The box pool; grows (by half) when every slot is taken, so a reference must be re-read after an insert. */
+  boxes: Float64Array;
+  boxSlotsUsed = 0;
+  freeBoxHead = -1;
   readonly leafPoint: Int32Array;
   readonly leafMass: Int16Array;
   freeNodeHead: number;
@@ -96,69 +125,50 @@ export class RandomCutTree {
   freeLeafHead: number;
   freeLeafCount: number;
   readonly path: Int16Array = SHARED_PATH;
-  /** Scratch: a leaf's point as a degenerate box, [min.., max..] (shared). */
-  private readonly leafBox: Float64Array;
-  /** Scratch of `drawCut`: the extended range of each dimension (shared). */
-  private readonly ranges: Float64Array;
+  /** The leaf slot reached by the last `descend`. */
+  lastLeaf = 0;
+  /** The running box of `extendRun` (shared scratch, length 2D). */
+  readonly run: Float64Array;
+  private readonly scratch: BoxScratch;
 
-  constructor(dimensions: number, capacity: number) {
+  /**
+   * @param boxCacheMass internal nodes with at least this many points keep a cached box (2 caches
+   *   every node); the default trades about 4x less box memory for a few short subtree walks.
+   */
+  constructor(dimensions: number, capacity: number, boxCacheMass = DEFAULT_BOX_CACHE_MASS) {
     if (capacity > MAX_CAPACITY || dimensions > 32767) {
       throw new RangeError(`tree: capacity ${capacity} / dimensions ${dimensions} exceed the Int16 storage`);
     }
     this.dimensions = dimensions;
     this.capacity = capacity;
+    this.boxCacheMass = Math.max(2, boxCacheMass);
+    this.cachesAll = this.boxCacheMass <= 2; // every internal node holds at least 2 points
     const nodes = Math.max(1, capacity - 1);
     this.left = new Int16Array(nodes);
     this.right = new Int16Array(nodes);
     this.cutDim = new Int16Array(nodes);
     this.cutValue = new Float64Array(nodes);
     this.mass = new Int16Array(nodes);
-    this.box = new Float64Array(nodes * 2 * dimensions);
+    this.boxSlot = this.cachesAll ? new Int16Array(0) : new Int16Array(nodes).fill(-1);
+    // Nodes of mass >= m number about 2 capacity / m in a random tree: start a little above that.
+    const slots = this.cachesAll ? nodes : Math.min(nodes, Math.ceil((2.5 * capacity) / this.boxCacheMass) + 4);
+    this.boxes = new Float64Array(slots * 2 * dimensions);
     this.leafPoint = new Int32Array(capacity);
     this.leafMass = new Int16Array(capacity);
-    const scratch = scratchFor(dimensions);
-    this.leafBox = scratch.leafBox;
-    this.ranges = scratch.ranges;
     for (let i = 0; i < nodes; i++) this.left[i] = i + 1 < nodes ? i + 1 : -1;
     for (let i = 0; i < capacity; i++) this.leafPoint[i] = i + 1 < capacity ? i + 1 : -1;
     this.freeNodeHead = 0;
     this.freeNodeCount = nodes;
     this.freeLeafHead = 0;
     this.freeLeafCount = capacity;
-  }
-
-  /** Takes a free internal node (one must be free). */
-  allocNode(): number {
-    const n = this.freeNodeHead;
-    this.freeNodeHead = this.left[n]!;
-    this.freeNodeCount--;
-    return n;
-  }
-
-  /** Takes a free leaf slot (one must be free). */
-  allocLeaf(): number {
-    const l = this.freeLeafHead;
-    this.freeLeafHead = this.leafPoint[l]!;
-    this.freeLeafCount--;
-    return l;
-  }
-
-  private freeNode(n: number): void {
-    this.left[n] = this.freeNodeHead;
-    this.freeNodeHead = n;
-    this.freeNodeCount++;
-  }
-
-  private freeLeaf(l: number): void {
-    this.leafPoint[l] = this.freeLeafHead;
-    this.freeLeafHead = l;
-    this.freeLeafCount++;
+    this.scratch = scratchFor(dimensions);
+    this.run = this.scratch.run;
   }
 
   /**
    * Follows the cuts from the root for the point at `coords[off .. off + D)`, filling `path` with
-   * the internal nodes visited. Returns the depth of the leaf reached (its leaf slot is
-   * `this.lastLeaf`). The tree must not be empty.
+   * the internal nodes visited. Returns the depth of the leaf reached (its leaf
+   * slot is `lastLeaf`). The tree must not be empty.
    */
   descend(coords: Float64Array, off: number): number {
     const path = this.path;
@@ -176,12 +186,187 @@ export class RandomCutTree {
     return depth;
   }
 
-  /** The leaf slot reached by the last `descend`. */
-  lastLeaf = 0;
-
   /** Mass of a node reference (internal or leaf). */
   massOf(ref: number): number {
     return ref >= 0 ? this.mass[ref]! : this.leafMass[~ref]!;
+  }
+
+  /** Takes a free internal node (one must be free). */
+  allocNode(): number {
+    const n = this.freeNodeHead;
+    this.freeNodeHead = this.left[n]!;
+    this.freeNodeCount--;
+    if (!this.cachesAll) this.boxSlot[n] = -1;
+    return n;
+  }
+
+  /** Takes a free leaf slot (one must be free). */
+  allocLeaf(): number {
+    const l = this.freeLeafHead;
+    this.freeLeafHead = this.leafPoint[l]!;
+    this.freeLeafCount--;
+    return l;
+  }
+
+  private freeNode(n: number): void {
+    if (!this.cachesAll && this.boxSlot[n]! >= 0) this.freeBox(n);
+    this.left[n] = this.freeNodeHead;
+    this.freeNodeHead = n;
+    this.freeNodeCount++;
+  }
+
+  private freeLeaf(l: number): void {
+    this.leafPoint[l] = this.freeLeafHead;
+    this.freeLeafHead = l;
+    this.freeLeafCount++;
+  }
+
+  /** Gives node n (uncached) a box slot and returns its offset in `boxes`. */
+  private allocBox(n: number): number {
+    const D2 = 2 * this.dimensions;
+    if (this.cachesAll) return n * D2;
+    let j = this.freeBoxHead;
+    if (j >= 0) this.freeBoxHead = this.boxes[j * D2]!;
+    else {
+      if ((this.boxSlotsUsed + 1) * D2 > this.boxes.length) {
+        const nodes = this.left.length;
+        const slots = Math.min(nodes, Math.max(this.boxSlotsUsed + 8, Math.ceil(this.boxSlotsUsed * 1.5)));
+        const grown = new Float64Array(slots * D2);
+        grown.set(this.boxes);
+        this.boxes = grown;
+      }
+      j = this.boxSlotsUsed++;
+    }
+    this.boxSlot[n] = j;
+    return j * D2;
+  }
+
+  /** Returns node n's box slot to the pool. */
+  private freeBox(n: number): void {
+    if (this.cachesAll) return;
+    const j = this.boxSlot[n]!;
+    this.boxes[j * 2 * this.dimensions] = this.freeBoxHead;
+    this.freeBoxHead = j;
+    this.boxSlot[n] = -1;
+  }
+
+  /**
+   * Folds the points under `ref` (a leaf, a cached node, or an uncached node walked down to its
+   * leaves) into the box `out[oo .. oo + D)` (mins) / `out[oo + D .. oo + 2D)` (maxes).
+   */
+  private foldSubtree(ref: number, out: Float64Array, oo: number, data: Float64Array, start: Int32Array): void {
+    const D = this.dimensions;
+    const D2 = 2 * D;
+    const stack = WALK_STACK;
+    const boxSlot = this.boxSlot;
+    const boxes = this.boxes;
+    const leafPoint = this.leafPoint;
+    let top = 0;
+    stack[top++] = ref;
+    while (top > 0) {
+      const r = stack[--top]!;
+      if (r < 0) {
+        const p = start[leafPoint[~r]!]!;
+        for (let i = 0; i < D; i++) {
+          const x = data[p + i]!;
+          if (x < out[oo + i]!) out[oo + i] = x;
+          if (x > out[oo + D + i]!) out[oo + D + i] = x;
+        }
+        continue;
+      }
+      const j = this.cachesAll ? r : boxSlot[r]!;
+      if (j < 0) {
+        stack[top++] = this.left[r]!;
+        stack[top++] = this.right[r]!;
+        continue;
+      }
+      const lo = j * D2;
+      for (let i = 0; i < D; i++) {
+        const a = boxes[lo + i]!;
+        const b = boxes[lo + D + i]!;
+        if (a < out[oo + i]!) out[oo + i] = a;
+        if (b > out[oo + D + i]!) out[oo + D + i] = b;
+      }
+    }
+  }
+
+  /** Writes the box of `ref` (a leaf's point, or an internal node's exact box) into `out[0 .. 2D)`. */
+  boxInto(ref: number, store: PointStore, out: Float64Array): void {
+    const D = this.dimensions;
+    for (let i = 0; i < D; i++) {
+      out[i] = Infinity;
+      out[D + i] = -Infinity;
+    }
+    this.foldSubtree(ref, out, 0, store.data, store.start);
+  }
+
+  /**
+   * Sets the running box `run` to the box of `path[k]` of the last descent, given that it holds the
+   * box of `path[k + 1]` (nothing is needed when k is the leaf's parent): folds in the other child.
+   * Callers go up from the leaf's parent while the nodes are uncached.
+   */
+  extendRun(k: number, depth: number, data: Float64Array, start: Int32Array): void {
+    const D = this.dimensions;
+    const run = this.run;
+    const n = this.path[k]!;
+    const leafPoint = this.leafPoint;
+    let child: number;
+    if (k === depth - 1) {
+      child = ~this.lastLeaf;
+      const other = this.left[n] === child ? this.right[n]! : this.left[n]!;
+      const a = start[leafPoint[this.lastLeaf]!]!;
+      if (other < 0) {
+        // The common case at the bottom: two leaves, one pass.
+        const b = start[leafPoint[~other]!]!;
+        for (let i = 0; i < D; i++) {
+          const x = data[a + i]!;
+          const y = data[b + i]!;
+          if (x < y) {
+            run[i] = x;
+            run[D + i] = y;
+          } else {
+            run[i] = y;
+            run[D + i] = x;
+          }
+        }
+        return;
+      }
+      for (let i = 0; i < D; i++) run[i] = run[D + i] = data[a + i]!;
+      this.foldSubtree(other, run, 0, data, start);
+      return;
+    }
+    child = this.path[k + 1]!;
+    const other = this.left[n] === child ? this.right[n]! : this.left[n]!;
+    if (other < 0) {
+      const b = start[leafPoint[~other]!]!;
+      for (let i = 0; i < D; i++) {
+        const y = data[b + i]!;
+        if (y < run[i]!) run[i] = y;
+        else if (y > run[D + i]!) run[D + i] = y;
+      }
+      return;
+    }
+    this.foldSubtree(other, run, 0, data, start);
+  }
+
+  /**
+   * Gives node n (children complete, mass set) the box cache the invariant asks for: a slot holding
+   * its exact box when its mass is at least `boxCacheMass`, none otherwise.
+   */
+  settleBox(n: number, data: Float64Array, start: Int32Array): void {
+    if (this.mass[n]! < this.boxCacheMass) {
+      if (!this.cachesAll && this.boxSlot[n]! >= 0) this.freeBox(n);
+      return;
+    }
+    const D = this.dimensions;
+    const bo = !this.cachesAll && this.boxSlot[n]! >= 0 ? this.boxSlot[n]! * 2 * D : this.allocBox(n);
+    const boxes = this.boxes;
+    for (let i = 0; i < D; i++) {
+      boxes[bo + i] = Infinity;
+      boxes[bo + D + i] = -Infinity;
+    }
+    this.foldSubtree(this.left[n]!, boxes, bo, data, start);
+    this.foldSubtree(this.right[n]!, boxes, bo, data, start);
   }
 
   /**
@@ -199,24 +384,33 @@ export class RandomCutTree {
       return slot;
     }
     const D = this.dimensions;
+    const D2 = 2 * D;
+    const data = store.data;
+    const start = store.start;
     const depth = this.descend(point, 0);
     const leaf = this.lastLeaf;
     const leafSlot = this.leafPoint[leaf]!;
     const path = this.path;
     const mass = this.mass;
+    const m = this.boxCacheMass;
     if (store.equals(leafSlot, point)) {
       this.leafMass[leaf]!++;
-      for (let k = 0; k < depth; k++) mass[path[k]!]!++;
+      for (let k = 0; k < depth; k++) {
+        const n = path[k]!;
+        if (++mass[n]! === m) this.settleBox(n, data, start); // crossed into the cache (at most one node)
+      }
       this.totalMass++;
       return leafSlot;
     }
 
     // Climb from the leaf, drawing a cut for (subtree box, point) at each level; the highest
     // separating cut wins. The leaf's box is its point, which any cut of their union separates.
-    const data = store.data;
-    const box = this.box;
-    const leafOff = store.start[leafSlot]!;
-    const leafBox = this.leafBox;
+    const all = this.cachesAll;
+    const boxSlot = this.boxSlot;
+    const boxes = this.boxes;
+    const run = this.run;
+    const leafOff = start[leafSlot]!;
+    const leafBox = this.scratch.leafBox;
     for (let i = 0; i < D; i++) leafBox[i] = leafBox[D + i] = data[leafOff + i]!;
     this.drawCut(leafBox, 0, point, rng);
     let cutD = this.cutD;
@@ -227,8 +421,15 @@ export class RandomCutTree {
     let containedLevel = -1;
     for (let k = depth - 1; k >= 0; k--) {
       const n = path[k]!;
-      const bo = n * 2 * D;
-      if (!this.drawCut(box, bo, point, rng)) {
+      const j = all ? n : boxSlot[n]!;
+      let b = boxes;
+      let bo = j * D2;
+      if (j < 0) {
+        this.extendRun(k, depth, data, start); // an uncached node: its box from its points
+        b = run;
+        bo = 0;
+      }
+      if (!this.drawCut(b, bo, point, rng)) {
         containedLevel = k; // the box contains the point: stop climbing
         break;
       }
@@ -236,7 +437,7 @@ export class RandomCutTree {
       const v = this.cutV;
       const x = point[d]!;
       // Separates: the point on one side, the whole box on the other.
-      if ((x <= v && box[bo + d]! > v) || (x > v && box[bo + D + d]! <= v)) {
+      if ((x <= v && b[bo + d]! > v) || (x > v && b[bo + D + d]! <= v)) {
         sibling = n;
         siblingLevel = k;
         cutD = d;
@@ -258,33 +459,51 @@ export class RandomCutTree {
       this.left[node] = sibling;
       this.right[node] = ~newLeaf;
     }
-    mass[node] = this.massOf(sibling) + 1;
-    const no = node * 2 * D;
-    const src = sibling >= 0 ? box : leafBox;
-    const so = sibling >= 0 ? sibling * 2 * D : 0;
-    for (let i = 0; i < D; i++) {
-      const x = point[i]!;
-      const lo = src[so + i]!;
-      const hi = src[so + D + i]!;
-      box[no + i] = x < lo ? x : lo;
-      box[no + D + i] = x > hi ? x : hi;
-    }
+    const nodeMass = this.massOf(sibling) + 1;
+    mass[node] = nodeMass;
     if (siblingLevel === 0) this.root = node;
     else {
       const parent = path[siblingLevel - 1]!;
       if (this.left[parent] === sibling) this.left[parent] = node;
       else this.right[parent] = node;
     }
-    for (let k = 0; k < siblingLevel; k++) mass[path[k]!]!++;
-    // Extending a box that contains the point changes nothing: only levels below containedLevel.
-    for (let k = containedLevel + 1; k < siblingLevel; k++) {
-      const bo = path[k]! * 2 * D;
-      for (let i = 0; i < D; i++) {
-        const x = point[i]!;
-        if (x < box[bo + i]!) box[bo + i] = x;
-        if (x > box[bo + D + i]!) box[bo + D + i] = x;
+    // Masses grow strictly towards the root, so at most one node of the chain reaches m now.
+    let crossed = -1;
+    for (let k = 0; k < siblingLevel; k++) {
+      const n = path[k]!;
+      if (++mass[n]! === m) crossed = n;
+    }
+    if (nodeMass >= m) {
+      const no = this.allocBox(node);
+      const pool = this.boxes; // the allocation may have grown it
+      const sj = sibling >= 0 ? (all ? sibling : boxSlot[sibling]!) : -1;
+      if (sj >= 0) {
+        const so = sj * D2;
+        for (let i = 0; i < D; i++) {
+          const x = point[i]!;
+          const lo = pool[so + i]!;
+          const hi = pool[so + D + i]!;
+          pool[no + i] = x < lo ? x : lo;
+          pool[no + D + i] = x > hi ? x : hi;
+        }
+      } else {
+        for (let i = 0; i < D; i++) pool[no + i] = pool[no + D + i] = point[i]!;
+        this.foldSubtree(sibling, pool, no, data, start);
       }
     }
+    // Extending a box that contains the point changes nothing: only levels below containedLevel.
+    const pool = this.boxes;
+    for (let k = containedLevel + 1; k < siblingLevel; k++) {
+      const j = all ? path[k]! : boxSlot[path[k]!]!;
+      if (j < 0) continue;
+      const bo = j * D2;
+      for (let i = 0; i < D; i++) {
+        const x = point[i]!;
+        if (x < pool[bo + i]!) pool[bo + i] = x;
+        if (x > pool[bo + D + i]!) pool[bo + D + i] = x;
+      }
+    }
+    if (crossed >= 0) this.settleBox(crossed, data, start);
     this.totalMass++;
     return slot;
   }
@@ -297,7 +516,7 @@ export class RandomCutTree {
    */
   drawCut(boxes: Float64Array, bo: number, point: Float64Array, rng: TreeRandom): boolean {
     const D = this.dimensions;
-    const ranges = this.ranges;
+    const ranges = this.scratch.ranges;
     let extension = 0;
     let rangeSum = 0;
     for (let i = 0; i < D; i++) {
@@ -363,10 +582,14 @@ export class RandomCutTree {
     }
     const path = this.path;
     const mass = this.mass;
+    const m = this.boxCacheMass;
     this.totalMass--;
     if (this.leafMass[leaf]! > 1) {
       this.leafMass[leaf]!--;
-      for (let k = 0; k < depth; k++) mass[path[k]!]!--;
+      for (let k = 0; k < depth; k++) {
+        const n = path[k]!;
+        if (mass[n]!-- === m) this.freeBox(n); // fell below the cache's mass
+      }
       return;
     }
     this.freeLeaf(leaf);
@@ -383,35 +606,83 @@ export class RandomCutTree {
       if (this.left[grand] === parent) this.left[grand] = sibling;
       else this.right[grand] = sibling;
     }
-    for (let k = 0; k < depth - 1; k++) mass[path[k]!]!--;
+    for (let k = 0; k < depth - 1; k++) {
+      const n = path[k]!;
+      if (mass[n]!-- === m) this.freeBox(n);
+    }
     // Boxes shrink only where the deleted point lay on the boundary: recompute just those sides
     // (min of the children's mins, max of their maxes; every other side is attained by a point that
-    // stays), and stop at the first ancestor whose box did not change (nor can any above it).
-    const box = this.box;
+    // stays), and stop at the first cached ancestor whose box did not change (nor can any above it).
+    // Uncached ancestors (the lowest ones) have nothing to update.
+    const all = this.cachesAll;
+    const boxSlot = this.boxSlot;
+    const boxes = this.boxes;
     const left = this.left;
     const right = this.right;
     const leafPoint = this.leafPoint;
     const D2 = 2 * D;
+    const childA = this.scratch.childA;
+    const childB = this.scratch.childB;
     for (let k = depth - 2; k >= 0; k--) {
       const n = path[k]!;
-      const bo = n * D2;
+      const j = all ? n : boxSlot[n]!;
+      if (j < 0) continue;
+      const bo = j * D2;
+      let touches = false;
+      for (let i = 0; i < D; i++) {
+        const x = data[off + i]!;
+        if (x === boxes[bo + i] || x === boxes[bo + D + i]) {
+          touches = true;
+          break;
+        }
+      }
+      if (!touches) break;
+      // The children's boxes as (array, offset of the mins, offset of the maxes).
       const l = left[n]!;
       const r = right[n]!;
+      let la = boxes;
+      let lMin = 0;
+      let lMax = 0;
+      if (l < 0) {
+        la = data;
+        lMin = lMax = start[leafPoint[~l]!]!;
+      } else if (all || boxSlot[l]! >= 0) {
+        lMin = (all ? l : boxSlot[l]!) * D2;
+        lMax = lMin + D;
+      } else {
+        la = childA;
+        this.boxInto(l, store, childA);
+        lMax = D;
+      }
+      let ra = boxes;
+      let rMin = 0;
+      let rMax = 0;
+      if (r < 0) {
+        ra = data;
+        rMin = rMax = start[leafPoint[~r]!]!;
+      } else if (all || boxSlot[r]! >= 0) {
+        rMin = (all ? r : boxSlot[r]!) * D2;
+        rMax = rMin + D;
+      } else {
+        ra = childB;
+        this.boxInto(r, store, childB);
+        rMax = D;
+      }
       let changed = false;
       for (let i = 0; i < D; i++) {
         const x = data[off + i]!;
-        if (x === box[bo + i]) {
-          const a = l >= 0 ? box[l * D2 + i]! : data[start[leafPoint[~l]!]! + i]!;
-          const b = r >= 0 ? box[r * D2 + i]! : data[start[leafPoint[~r]!]! + i]!;
+        if (x === boxes[bo + i]) {
+          const a = la[lMin + i]!;
+          const b = ra[rMin + i]!;
           const v = b < a ? b : a;
-          box[bo + i] = v;
+          boxes[bo + i] = v;
           if (v !== x) changed = true;
         }
-        if (x === box[bo + D + i]) {
-          const a = l >= 0 ? box[l * D2 + D + i]! : data[start[leafPoint[~l]!]! + i]!;
-          const b = r >= 0 ? box[r * D2 + D + i]! : data[start[leafPoint[~r]!]! + i]!;
+        if (x === boxes[bo + D + i]) {
+          const a = la[lMax + i]!;
+          const b = ra[rMax + i]!;
           const v = b > a ? b : a;
-          box[bo + D + i] = v;
+          boxes[bo + D + i] = v;
           if (v !== x) changed = true;
         }
       }
@@ -419,53 +690,12 @@ export class RandomCutTree {
     }
   }
 
-  /** Sets node n's box to the union of its children's boxes. */
-  recomputeBox(n: number, store: PointStore): void {
-    const D = this.dimensions;
-    const box = this.box;
-    const data = store.data;
-    const bo = n * 2 * D;
-    const l = this.left[n]!;
-    const r = this.right[n]!;
-    for (let i = 0; i < D; i++) {
-      let lo: number;
-      let hi: number;
-      if (l >= 0) {
-        lo = box[l * 2 * D + i]!;
-        hi = box[l * 2 * D + D + i]!;
-      } else {
-        lo = hi = data[store.start[this.leafPoint[~l]!]! + i]!;
-      }
-      if (r >= 0) {
-        const rlo = box[r * 2 * D + i]!;
-        const rhi = box[r * 2 * D + D + i]!;
-        if (rlo < lo) lo = rlo;
-        if (rhi > hi) hi = rhi;
-      } else {
-        const x = data[store.start[this.leafPoint[~r]!]! + i]!;
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-      }
-      box[bo + i] = lo;
-      box[bo + D + i] = hi;
-    }
-  }
-
-  /** Writes the box of `ref` (a leaf's point as a degenerate box, or a node's cached box) into `out[0 .. 2D)`. */
-  boxInto(ref: number, store: PointStore, out: Float64Array): void {
-    const D = this.dimensions;
-    if (ref >= 0) out.set(this.box.subarray(ref * 2 * D, (ref + 1) * 2 * D));
-    else {
-      const off = store.start[this.leafPoint[~ref]!]!;
-      for (let i = 0; i < D; i++) out[i] = out[D + i] = store.data[off + i]!;
-    }
-  }
-
   /** Bytes held by the tree's own typed arrays (the shared scratch is not counted). */
   get byteLength(): number {
     return (
       this.left.byteLength + this.right.byteLength + this.cutDim.byteLength + this.cutValue.byteLength +
-      this.mass.byteLength + this.box.byteLength + this.leafPoint.byteLength + this.leafMass.byteLength
+      this.mass.byteLength + this.boxSlot.byteLength + this.boxes.byteLength + this.leafPoint.byteLength +
+      this.leafMass.byteLength
     );
   }
 }

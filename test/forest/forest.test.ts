@@ -29,6 +29,8 @@ describe('RandomCutForest options', () => {
     [{ dimensions: 1, timeDecay: 2 ** 31 }, RangeError, /timeDecay/],
     [{ dimensions: 1, shingleSize: 0 }, RangeError, /shingleSize must be an integer from 1 to 256, got 0/],
     [{ dimensions: 1, outputAfter: 0 }, RangeError, /outputAfter must be an integer from 1/],
+    [{ dimensions: 1, boxCacheMinMass: 0 }, RangeError, /option boxCacheMinMass must be an integer from 1 to 4096, got 0/],
+    [{ dimensions: 1, boxCacheMinMass: 2.5 }, RangeError, /boxCacheMinMass.*got 2.5/],
     [{ dimensions: 1, seed: NaN }, RangeError, /seed must be a finite number or a string, got NaN/],
     [{ dimensions: 1, seed: {} }, TypeError, /seed must be a number or a string/],
   ])('rejects %j', (options, type, message) => {

@@ -127,6 +127,22 @@ describe('golden outputs (bit-identical across optimisations)', () => {
   }
 });
 
+describe('a partial box cache (boxCacheMinMass) gives the same outputs, bit for bit', () => {
+  const cases: [string, number][] = [
+    ['C-like: 5 values, shingle 8 (40 dims), 10 trees, 64, decay 1000', 8],
+    ['duplicates: 2 values on a coarse grid, 20 trees, 32, decay 500, outputAfter 10', 4],
+    ['large sample: 3 values, shingle 4, 6 trees, 1500, decay 6000, grid 64', 16],
+  ];
+  for (const [name, boxCacheMinMass] of cases) {
+    it(`${name}, boxCacheMinMass ${boxCacheMinMass}`, () => {
+      const c = CASES.find((x) => x.name === name)!;
+      const got = run({ ...c, options: { ...c.options, boxCacheMinMass } });
+      expect(got.scores).toBe(c.scores);
+      expect(got.attributions).toBe(c.attributions);
+    });
+  }
+});
+
 describe('optimised paths agree with the plain ones', () => {
   it('Sampler.surelyRejects only rejects draws whose key is >= the largest key held', () => {
     const rnd = mulberry32(7);

@@ -52,10 +52,17 @@ export function render(tree: RandomCutTree, store: PointStore): string {
   return walk(tree.root);
 }
 
-/** The cached box of internal node n as [min[], max[]]. */
-export function boxOf(tree: RandomCutTree, n: number): [number[], number[]] {
+/** The box of internal node n as [min[], max[]] (its cached box, or computed from its points). */
+export function boxOf(tree: RandomCutTree, n: number, store?: PointStore): [number[], number[]] {
   const D = tree.dimensions;
-  const b = tree.box.subarray(n * 2 * D, (n + 1) * 2 * D);
+  const j = tree.cachesAll ? n : tree.boxSlot[n]!;
+  let b: Float64Array;
+  if (j >= 0) b = tree.boxes.subarray(j * 2 * D, (j + 1) * 2 * D);
+  else {
+    if (!store) throw new Error(`node ${n} has no cached box: pass the store`);
+    b = new Float64Array(2 * D);
+    tree.boxInto(n, store, b);
+  }
   return [Array.from(b.subarray(0, D)), Array.from(b.subarray(D))];
 }
 
@@ -71,6 +78,7 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
     return slots;
   }
   const seenPoints = new Set<string>();
+  const boxSlots = new Set<number>();
   let internal = 0;
   let leaves = 0;
   // returns [mass, min[], max[]]
@@ -102,10 +110,18 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
     const min = minL.map((x, i) => Math.min(x, minR[i]!));
     const max = maxL.map((x, i) => Math.max(x, maxR[i]!));
     if (tree.mass[ref] !== ml + mr) throw new Error(`node ${ref}: mass ${tree.mass[ref]} != ${ml + mr}`);
-    const [bmin, bmax] = boxOf(tree, ref);
-    for (let i = 0; i < D; i++) {
-      if (bmin[i] !== min[i] || bmax[i] !== max[i]) {
-        throw new Error(`node ${ref}: cached box [${bmin}]..[${bmax}] != exact [${min}]..[${max}]`);
+    const slot = tree.cachesAll ? ref : tree.boxSlot[ref]!;
+    if ((slot >= 0) !== (ml + mr >= tree.boxCacheMass)) {
+      throw new Error(`node ${ref}: mass ${ml + mr} but box slot ${slot} (cache mass ${tree.boxCacheMass})`);
+    }
+    if (slot >= 0) {
+      if (boxSlots.has(slot)) throw new Error(`box slot ${slot} used twice`);
+      boxSlots.add(slot);
+      const [bmin, bmax] = boxOf(tree, ref);
+      for (let i = 0; i < D; i++) {
+        if (bmin[i] !== min[i] || bmax[i] !== max[i]) {
+          throw new Error(`node ${ref}: cached box [${bmin}]..[${bmax}] != exact [${min}]..[${max}]`);
+        }
       }
     }
     return [ml + mr, min, max];
@@ -123,6 +139,14 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
   let freeLeaves = 0;
   for (let l = tree.freeLeafHead; l >= 0; l = tree.leafPoint[l]!) if (++freeLeaves > tree.capacity) throw new Error('free leaf list loops');
   if (freeLeaves !== tree.freeLeafCount) throw new Error(`free leaf list holds ${freeLeaves}, count says ${tree.freeLeafCount}`);
+  if (!tree.cachesAll) {
+    // Box slots: each either used by exactly one cached node or on the free list.
+    let freeBoxes = 0;
+    for (let j = tree.freeBoxHead; j >= 0; j = tree.boxes[j * 2 * D]!) {
+      if (boxSlots.has(j) || ++freeBoxes > tree.boxSlotsUsed) throw new Error(`box slot ${j} both used and free`);
+    }
+    if (boxSlots.size + freeBoxes !== tree.boxSlotsUsed) throw new Error('box slot leak');
+  }
   if (internal !== leaves - 1) throw new Error('not a full binary tree');
   return slots;
 }

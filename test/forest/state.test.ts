@@ -57,11 +57,13 @@ describe('forest state: restore continues bit for bit', () => {
           rows: fc.integer({ min: 0, max: 400 }),
           cut: fc.double({ min: 0, max: 1, noNaN: true }),
           seed: fc.string({ maxLength: 6 }),
+          boxCache: fc.constantFrom(1, 1, 3, 8),
         }),
         (c) => {
           const options = {
             dimensions: c.dims, shingleSize: c.shingle, numberOfTrees: c.trees, subSampleSize: c.sample,
             timeDecay: c.sample * c.decayFactor, outputAfter: c.outputAfter, seed: c.seed,
+            boxCacheMinMass: c.boxCache,
           };
           const data = stream(c.seed, c.rows, c.dims, c.grid);
           const at = Math.floor(c.cut * c.rows);
@@ -73,6 +75,7 @@ describe('forest state: restore continues bit for bit', () => {
             expect(f.totalUpdates).toBe(original.totalUpdates);
             expect(f.recordsProcessed).toBe(original.recordsProcessed);
             expect(f.seed).toBe(original.seed);
+            expect(f.boxCacheMinMass).toBe(c.boxCache);
             f.trees.forEach((t) => checkTree(t, f.store));
           }
           const rest = data.slice(at);

@@ -2,6 +2,7 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { treeRandoms } from '../../src/forest/random.js';
 import { nextDown } from '../../src/forest/tree.js';
+import { scoreTree } from '../../src/forest/visitors/score.js';
 import { ScriptedRandom, PointStore, RandomCutTree, boxOf, checkTree, deletePoint, insertPoint, render } from './helpers.js';
 
 /**
@@ -127,14 +128,17 @@ describe('RandomCutTree: deletes', () => {
     checkTree(tree, store);
   });
 
-  it('random inserts and deletes keep every invariant (exact boxes, masses, sides, free lists)', () => {
+  /** Random inserts and deletes on a tree with the given box cache mass; returns every step's scores. */
+  function randomWalk(boxCacheMass: number): number[] {
     const D = 3;
     const cap = 32;
     const store = new PointStore(D, 1024);
-    const tree = new RandomCutTree(D, cap);
+    const tree = new RandomCutTree(D, cap, boxCacheMass);
     const [rng] = treeRandoms('invariants', 1);
     const draw = seedrandom('data');
     const held: number[] = [];
+    const scores: number[] = [];
+    const queries = [Float64Array.of(0, 0, 0), Float64Array.of(2, 1, 0.5), Float64Array.of(9, -3, 4)];
     for (let step = 0; step < 3000; step++) {
       if (held.length === cap || (held.length > 0 && draw() < 0.45)) {
         const at = Math.floor(draw() * held.length);
@@ -147,6 +151,18 @@ describe('RandomCutTree: deletes', () => {
       }
       const slots = checkTree(tree, store);
       expect(slots.sort((x, y) => x - y)).toEqual([...held].sort((x, y) => x - y));
+      if (tree.totalMass > 0) for (const q of queries) scores.push(scoreTree(tree, store, q));
     }
+    return scores;
+  }
+
+  it('random inserts and deletes keep every invariant (exact boxes, box cache, masses, sides, free lists)', () => {
+    randomWalk(1);
+  });
+
+  it('a partial box cache changes no cut and no score: every box cached, some, or none', () => {
+    const all = randomWalk(1);
+    expect(all.length).toBeGreaterThan(5000);
+    for (const mass of [3, 5, 8, 33]) expect(randomWalk(mass)).toEqual(all);
   });
 });

@@ -58,9 +58,22 @@ export function addTreeAttribution(
     }
   }
   const path = tree.path;
-  const box = tree.box;
+  const all = tree.cachesAll;
+  const boxSlot = tree.boxSlot;
+  const boxes = tree.boxes;
+  const run = tree.run;
+  const D2 = 2 * D;
   for (let k = depth - 1; k >= 0; k--) {
-    const bo = path[k]! * 2 * D;
+    // The node's box: cached, or (for the lowest, lightest nodes) grown from its points.
+    const n = path[k]!;
+    const j = all ? n : boxSlot[n]!;
+    let box = boxes;
+    let bo = j * D2;
+    if (j < 0) {
+      tree.extendRun(k, depth, data, store.start);
+      box = run;
+      bo = 0;
+    }
     let outside = 0;
     let rangeSum = 0;
     for (let i = 0; i < D; i++) {

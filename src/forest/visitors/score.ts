@@ -22,10 +22,18 @@ export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64
   const leaf = tree.lastLeaf;
   if (store.equals(tree.leafPoint[leaf]!, point)) return duplicateLeafScore(tree, depth, leaf) * log2Mass(M);
   let s = 1 / (depth + 1);
+  let k = depth - 1;
+  if (!tree.cachesAll) {
+    // The lowest, lightest nodes have no cached box (kept out of line: rare with the default cache).
+    s = climbUncached(tree, store, point, depth, s);
+    k = uncachedStop;
+  }
   const path = tree.path;
-  const box = tree.box;
-  for (let k = depth - 1; k >= 0; k--) {
-    const bo = path[k]! * 2 * D;
+  const all = tree.cachesAll;
+  const boxSlot = tree.boxSlot;
+  const box = tree.boxes;
+  for (; k >= 0; k--) {
+    const bo = (all ? path[k]! : boxSlot[path[k]!]!) * 2 * D;
     const ho = bo + D;
     let outside = 0;
     let rangeSum = 0;
@@ -46,6 +54,58 @@ export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64
     s = p / (k + 1) + (1 - p) * s;
   }
   return s * log2Mass(M);
+}
+
+/** Where `climbUncached` stopped: the level of the first cached node, or -1 (contained, or the root done). */
+let uncachedStop = -1;
+
+/**
+ * The score climb over the lowest path nodes that have no cached box, growing each box from its
+ * points; returns s and sets `uncachedStop`.
+ */
+function climbUncached(tree: RandomCutTree, store: PointStore, point: Float64Array, depth: number, s: number): number {
+  const path = tree.path;
+  const boxSlot = tree.boxSlot;
+  const run = tree.run;
+  const D = tree.dimensions;
+  let k = depth - 1;
+  for (; k >= 0 && boxSlot[path[k]!]! < 0; k--) {
+    tree.extendRun(k, depth, store.data, store.start);
+    const p = separationProbability(run, 0, point, D);
+    if (p === 0) {
+      uncachedStop = -1;
+      return s;
+    }
+    s = p / (k + 1) + (1 - p) * s;
+  }
+  uncachedStop = k;
+  return s;
+}
+
+/**
+ * The probability that a random cut of the box `box[bo .. bo + 2D)` (mins, then maxes) extended by
+ * `point` separates the point: (distance of the point outside the box) / (range sum of the extended
+ * box); 0 when the box contains the point.
+ * @example
+ * separationProbability(Float64Array.of(0, 1), 0, Float64Array.of(3), 1); // 2 / 3
+ */
+export function separationProbability(box: Float64Array, bo: number, point: Float64Array, D: number): number {
+  const ho = bo + D;
+  let outside = 0;
+  let rangeSum = 0;
+  for (let i = 0; i < D; i++) {
+    const lo = box[bo + i]!;
+    const hi = box[ho + i]!;
+    const x = point[i]!;
+    if (x < lo) {
+      outside += lo - x;
+      rangeSum += hi - x;
+    } else if (x > hi) {
+      outside += x - hi;
+      rangeSum += x - lo;
+    } else rangeSum += hi - lo;
+  }
+  return outside === 0 ? 0 : outside / rangeSum;
 }
 
 /**
