@@ -16,9 +16,9 @@ const SLOT_RADIX = 4194304;
  * - Slot layout (`stride === dimensions`, no shingle): `start[slot] = slot * D`, fixed.
  * - Tape layout (`stride < dimensions`, shingled points): points are appended to a tape of values;
  *   a point whose first `D - stride` values equal the tape's last ones (the next shingle of the same
- *   stream) only appends its last `stride` values (likewise for shorter overlaps of whole records). Freed points leave garbage until the tape is
- *   full; then `compact` slides the live points' values to the front (overlapping points stay
- *   overlapping) and the tape grows if it is still over 80% full.
+ *   stream) only appends its last `stride` values (likewise for shorter overlaps of whole records).
+ *   Freed points leave garbage until the tape is full; then `compact` slides the live points' values
+ *   to the front (overlapping points stay overlapping) and the tape grows if still over 80% full.
  *
  * Invariants:
  * - For a slot in use, `data[start[slot] + i]` is coordinate i of its point; values of points in use

@@ -29,9 +29,6 @@ export function nextDown(x: number): number {
   return scratchF64[0]!;
 }
 
-/** Internal nodes holding at least this many points (with multiplicity) keep a cached box by default. */
-export const DEFAULT_BOX_CACHE_MASS = 1;
-
 /** The largest capacity (leaves) that the Int16 storage allows. */
 const MAX_CAPACITY = 16384;
 
@@ -85,7 +82,9 @@ function scratchFor(D: number): BoxScratch {
  *   `boxes[j * 2D + i]` / `boxes[j * 2D + D + i]` are the min / max over the points under n of
  *   coordinate i (exact: never wider than the points). Otherwise `boxSlot[n] = -1` and the box is
  *   computed from the subtree's points when needed (fewer than `boxCacheMass` leaves). Masses grow
- *   towards the root, so the uncached nodes on any path are the lowest ones.
+ *   towards the root, so the uncached nodes on any path are the lowest ones. With `cachesAll`
+ *   (`boxCacheMass <= 2`: every internal node holds 2 points or more) node n's box is slot n and
+ *   `boxSlot` is empty, so the default path reads no slot.
  * - No two leaves hold equal points; `totalMass` is the root's mass (0 when `root === NO_ROOT`).
  * - Free lists, threaded through the arrays (last in, first out; slot 0 is handed out first):
  *   free internal nodes through `left` (from `freeNodeHead`, -1 ends), free leaves through
@@ -132,10 +131,10 @@ export class RandomCutTree {
   private readonly scratch: BoxScratch;
 
   /**
-   * @param boxCacheMass internal nodes with at least this many points keep a cached box (2 caches
-   *   every node); the default trades about 4x less box memory for a few short subtree walks.
+   * @param boxCacheMass internal nodes with at least this many points keep a cached box; 1 or 2 (the
+   *   default: every internal node holds at least 2) caches every box, on the fast path.
    */
-  constructor(dimensions: number, capacity: number, boxCacheMass = DEFAULT_BOX_CACHE_MASS) {
+  constructor(dimensions: number, capacity: number, boxCacheMass = 1) {
     if (capacity > MAX_CAPACITY || dimensions > 32767) {
       throw new RangeError(`tree: capacity ${capacity} / dimensions ${dimensions} exceed the Int16 storage`);
     }

@@ -32,6 +32,8 @@ export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64
   const all = tree.cachesAll;
   const boxSlot = tree.boxSlot;
   const box = tree.boxes;
+  // separationProbability inlined by hand: calling it here measured 4-5% slower on config C
+  // (score only, alternating runs: 37,280 / 36,358 / 36,159 inline, 35,699 / 34,496 / 34,001 call).
   for (; k >= 0; k--) {
     const bo = (all ? path[k]! : boxSlot[path[k]!]!) * 2 * D;
     const ho = bo + D;
