@@ -60,6 +60,7 @@ describe('ParallelForest', () => {
   const cases: { name: string; options: RandomCutForestOptions; rows: number }[] = [
     { name: '1 value, 10 trees, 32 samples', options: { dimensions: 1, numberOfTrees: 10, subSampleSize: 32, timeDecay: 200, seed: 7 }, rows: 600 },
     { name: '2 values, shingle 4, 7 trees, 16 samples', options: { dimensions: 2, shingleSize: 4, numberOfTrees: 7, subSampleSize: 16, timeDecay: 100, seed: 'par' }, rows: 500 },
+    { name: '3 values, 6 trees, 64 samples, boxCacheMinMass 8', options: { dimensions: 3, numberOfTrees: 6, subSampleSize: 64, timeDecay: 400, boxCacheMinMass: 8, seed: 'box' }, rows: 600 },
   ];
   for (const c of cases) {
     it(`${c.name}: bit-identical to the single-threaded forest with 1, 2 and 3 workers`, async () => {
