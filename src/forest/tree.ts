@@ -240,9 +240,8 @@ export class RandomCutTree {
     return j * D2;
   }
 
-  /** Returns node n's box slot to the pool. */
+  /** Returns node n's box slot to the pool (not with `cachesAll`, where no node ever leaves the cache). */
   private freeBox(n: number): void {
-    if (this.cachesAll) return;
     const j = this.boxSlot[n]!;
     this.boxes[j * 2 * this.dimensions] = this.freeBoxHead;
     this.freeBoxHead = j;
@@ -308,57 +307,22 @@ export class RandomCutTree {
     const D = this.dimensions;
     const run = this.run;
     const n = this.path[k]!;
-    const leafPoint = this.leafPoint;
-    let child: number;
-    if (k === depth - 1) {
-      child = ~this.lastLeaf;
-      const other = this.left[n] === child ? this.right[n]! : this.left[n]!;
-      const a = start[leafPoint[this.lastLeaf]!]!;
-      if (other < 0) {
-        // The common case at the bottom: two leaves, one pass.
-        const b = start[leafPoint[~other]!]!;
-        for (let i = 0; i < D; i++) {
-          const x = data[a + i]!;
-          const y = data[b + i]!;
-          if (x < y) {
-            run[i] = x;
-            run[D + i] = y;
-          } else {
-            run[i] = y;
-            run[D + i] = x;
-          }
-        }
-        return;
-      }
+    const child = depth - 1 === k ? ~this.lastLeaf : this.path[k + 1]!;
+    if (child < 0) {
+      const a = start[this.leafPoint[~child]!]!;
       for (let i = 0; i < D; i++) run[i] = run[D + i] = data[a + i]!;
-      this.foldSubtree(other, run, 0, data, start);
-      return;
     }
-    child = this.path[k + 1]!;
-    const other = this.left[n] === child ? this.right[n]! : this.left[n]!;
-    if (other < 0) {
-      const b = start[leafPoint[~other]!]!;
-      for (let i = 0; i < D; i++) {
-        const y = data[b + i]!;
-        if (y < run[i]!) run[i] = y;
-        else if (y > run[D + i]!) run[D + i] = y;
-      }
-      return;
-    }
-    this.foldSubtree(other, run, 0, data, start);
+    this.foldSubtree(this.left[n] === child ? this.right[n]! : this.left[n]!, run, 0, data, start);
   }
 
   /**
-   * Gives node n (children complete, mass set) the box cache the invariant asks for: a slot holding
-   * its exact box when its mass is at least `boxCacheMass`, none otherwise.
+   * Gives node n (children complete, mass set, no box slot yet) the box cache the invariant asks for:
+   * a slot holding its exact box when its mass is at least `boxCacheMass`, none otherwise.
    */
   settleBox(n: number, data: Float64Array, start: Int32Array): void {
-    if (this.mass[n]! < this.boxCacheMass) {
-      if (!this.cachesAll && this.boxSlot[n]! >= 0) this.freeBox(n);
-      return;
-    }
+    if (this.mass[n]! < this.boxCacheMass) return;
     const D = this.dimensions;
-    const bo = !this.cachesAll && this.boxSlot[n]! >= 0 ? this.boxSlot[n]! * 2 * D : this.allocBox(n);
+    const bo = this.allocBox(n);
     const boxes = this.boxes;
     for (let i = 0; i < D; i++) {
       boxes[bo + i] = Infinity;
@@ -473,15 +437,18 @@ export class RandomCutTree {
       if (++mass[n]! === m) crossed = n;
     }
     if (nodeMass >= m) {
+      // The new node's box: the sibling's (a leaf's is in leafBox; a cached node's in the pool;
+      // an uncached node's is folded from its points) extended by the point.
       const no = this.allocBox(node);
       const pool = this.boxes; // the allocation may have grown it
       const sj = sibling >= 0 ? (all ? sibling : boxSlot[sibling]!) : -1;
-      if (sj >= 0) {
-        const so = sj * D2;
+      if (sibling < 0 || sj >= 0) {
+        const src = sibling < 0 ? leafBox : pool;
+        const so = sibling < 0 ? 0 : sj * D2;
         for (let i = 0; i < D; i++) {
           const x = point[i]!;
-          const lo = pool[so + i]!;
-          const hi = pool[so + D + i]!;
+          const lo = src[so + i]!;
+          const hi = src[so + D + i]!;
           pool[no + i] = x < lo ? x : lo;
           pool[no + D + i] = x > hi ? x : hi;
         }
