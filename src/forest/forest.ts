@@ -9,7 +9,7 @@ import { treeRandoms, type TreeRandom } from './random.js';
 import { Sampler, samplerKey } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
 import { forestFromState, forestToState, stateFromBytes, stateToBytes, type ForestState } from './state.js';
-import { RandomCutTree } from './tree.js';
+import { MAX_BOX_VALUE, RandomCutTree, roundPointBox } from './tree.js';
 import { addTreeAttribution } from './visitors/attribution.js';
 import { scoreTree } from './visitors/score.js';
 
@@ -79,6 +79,8 @@ export class RandomCutForest {
   /** Scratch: the shingled point being scored or inserted. */
   private readonly point: Float64Array;
   private readonly work: Float64Array;
+  /** The point being learned, rounded as boxes hold it (mins, then maxes). */
+  private readonly pointBox: Float64Array;
   /** @internal Points (shingles) that have reached the trees. */
   pointsSeen = 0;
   /** @internal Records passed to update. */
@@ -121,6 +123,7 @@ export class RandomCutForest {
     }
     this.point = new Float64Array(D);
     this.work = new Float64Array(2 * D);
+    this.pointBox = new Float64Array(2 * D);
   }
 
   /** Points (shingles) that have reached the trees. */
@@ -315,6 +318,7 @@ export class RandomCutForest {
     const slot = store.add(point);
     const t = this.pointsSeen++;
     const lambda = 1 / this.timeDecay;
+    let rounded = false; // pointBox holds this point's rounded box (computed at the first insert)
     for (let i = 0; i < this.numberOfTrees; i++) {
       const sampler = this.samplers[i]!;
       const rng = this.randoms[i]!;
@@ -322,15 +326,19 @@ export class RandomCutForest {
       while (u === 0) u = rng.nextDouble();
       if (sampler.isFull && sampler.surelyRejects(lambda, t, u)) continue; // most draws: no logs
       const key = samplerKey(lambda, t, u);
+      if (!sampler.isFull || key < sampler.maxKey) {
+        if (!rounded) roundPointBox(point, this.pointBox);
+        rounded = true;
+      }
       if (!sampler.isFull) {
-        const held = this.trees[i]!.insert(point, slot, store, rng);
+        const held = this.trees[i]!.insert(point, this.pointBox, slot, store, rng);
         store.incRef(held);
         sampler.push(key, held);
       } else if (key < sampler.maxKey) {
         const evicted = sampler.topPoint;
         const tree = this.trees[i]!;
         tree.delete(evicted, store);
-        const held = tree.insert(point, slot, store, rng);
+        const held = tree.insert(point, this.pointBox, slot, store, rng);
         store.incRef(held);
         sampler.replaceTop(key, held);
         store.decRef(evicted);
@@ -349,7 +357,9 @@ export class RandomCutForest {
     for (let i = 0; i < record.length; i++) {
       const v = record[i];
       if (typeof v !== 'number') throw new TypeError(`record[${i}] must be a number, got ${typeof v} ${String(v)}`);
-      if (!Number.isFinite(v)) throw new RangeError(`record[${i}] must be a finite number, got ${v}`);
+      if (!(Math.abs(v) <= MAX_BOX_VALUE)) {
+        throw new RangeError(`record[${i}] must be a finite number within +-${MAX_BOX_VALUE} (float32 boxes), got ${v}`);
+      }
     }
   }
 }

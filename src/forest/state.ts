@@ -17,7 +17,7 @@ import { PointStore } from './point-store.js';
 import { TreeRandom } from './random.js';
 import { Sampler } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
-import { NO_ROOT, RandomCutTree } from './tree.js';
+import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree } from './tree.js';
 
 /**
  * Current version of both state formats.
@@ -181,6 +181,14 @@ function numberArray(x: unknown, what: string, maxLength: number): number[] {
   return x as number[];
 }
 
+/** Checks that every value is a coordinate the forest accepts (within the float32 range of its boxes). */
+function coordinates(x: number[], what: string): number[] {
+  for (let i = 0; i < x.length; i++) {
+    if (!(Math.abs(x[i]!) <= MAX_BOX_VALUE)) fail(`${what}[${i}] = ${x[i]} is outside +-${MAX_BOX_VALUE}`);
+  }
+  return x;
+}
+
 function integer(x: unknown, what: string, lo: number, hi: number): number {
   if (typeof x !== 'number' || !Number.isInteger(x) || x < lo || x > hi) {
     fail(`${what} must be an integer from ${lo} to ${hi}, got ${String(x)}`);
@@ -200,8 +208,7 @@ function buildTree(
 ): RandomCutTree {
   const tree = new RandomCutTree(D, capacity, boxCacheMinMass);
   if (nodes.length === 0) return tree;
-  const leftBox = new Float64Array(2 * D);
-  const rightBox = new Float64Array(2 * D);
+  const leaves: number[] = [];
   let pos = 0;
   const readRef = (depth: number): number => {
     if (depth > capacity) fail(`tree ${t}: deeper than ${capacity}`);
@@ -215,6 +222,7 @@ function buildTree(
       const leaf = tree.allocLeaf();
       tree.leafPoint[leaf] = point;
       tree.leafMass[leaf] = mass;
+      leaves.push(leaf);
       return ~leaf;
     }
     const dim = integer(tag, `tree ${t} cut dimension + 1`, 1, D) - 1;
@@ -226,16 +234,19 @@ function buildTree(
     tree.cutValue[n] = value;
     tree.left[n] = readRef(depth + 1);
     tree.right[n] = readRef(depth + 1);
-    // Children are complete: rebuild this node's mass and box, then check its cut separates them.
+    // Children are complete: rebuild this node's mass and box.
     tree.mass[n] = tree.massOf(tree.left[n]!) + tree.massOf(tree.right[n]!);
     tree.settleBox(n, store.data, store.start);
-    tree.boxInto(tree.left[n]!, store, leftBox);
-    tree.boxInto(tree.right[n]!, store, rightBox);
-    if (!(leftBox[D + dim]! <= value && value < rightBox[dim]!)) fail(`tree ${t}: a cut does not separate its children`);
     return n;
   };
   tree.root = readRef(0);
   if (pos !== nodes.length) fail(`tree ${t}: ${nodes.length - pos} values after the preorder`);
+  // The cuts separate the children iff every leaf's point, followed down from the root, reaches it
+  // (which also rules out two leaves with equal points).
+  for (const leaf of leaves) {
+    tree.descend(store.data, store.start[tree.leafPoint[leaf]!]!);
+    if (tree.lastLeaf !== leaf) fail(`tree ${t}: a cut does not separate its children`);
+  }
   tree.totalMass = tree.massOf(tree.root);
   return tree;
 }
@@ -271,11 +282,11 @@ export function forestFromState(state: unknown): RandomCutForest {
   const filled = integer(state.shingle.filled, 'shingle.filled', 0, k);
   if (filled !== Math.min(k, recordsSeen)) fail('shingle.filled does not match recordsSeen');
   if (head !== recordsSeen % k) fail('shingle.head does not match recordsSeen');
-  const ring = numberArray(state.shingle.values, 'shingle.values', D);
+  const ring = coordinates(numberArray(state.shingle.values, 'shingle.values', D), 'shingle.values');
   if (ring.length !== D) fail(`shingle.values must have ${D} values`);
 
   const maxPoints = o.numberOfTrees * o.subSampleSize;
-  const points = numberArray(state.points, 'points', maxPoints * D);
+  const points = coordinates(numberArray(state.points, 'points', maxPoints * D), 'points');
   if (points.length % D !== 0) fail(`points length ${points.length} is not a multiple of ${D}`);
   const pointCount = points.length / D;
   const store = new PointStore(D, maxPoints + 1, Math.max(256, pointCount), o.dimensions);

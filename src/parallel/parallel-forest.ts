@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { resolveForestOptions, type RandomCutForestOptions } from '../forest/options.js';
+import { MAX_BOX_VALUE } from '../forest/tree.js';
 import type { BatchReply, BatchRequest, WorkerInit } from './protocol.js';
 
 /** Options of a {@link ParallelForest}: the forest's options and the number of worker threads. */
@@ -170,7 +171,9 @@ export class ParallelForest {
       for (let i = 0; i < d; i++) {
         const v = rec[i];
         if (typeof v !== 'number') throw new TypeError(`record ${r}[${i}] must be a number, got ${typeof v} ${String(v)}`);
-        if (!Number.isFinite(v)) throw new RangeError(`record ${r}[${i}] must be a finite number, got ${v}`);
+        if (!(Math.abs(v) <= MAX_BOX_VALUE)) {
+          throw new RangeError(`record ${r}[${i}] must be a finite number within +-${MAX_BOX_VALUE} (float32 boxes), got ${v}`);
+        }
         flat[r * d + i] = v;
       }
     }

@@ -47,8 +47,10 @@ describe('RandomCutForest options', () => {
 describe('RandomCutForest records', () => {
   it.each([
     [[1], RangeError, /record must have 2 values \(dimensions\), got 1/],
-    [[1, NaN], RangeError, /record\[1\] must be a finite number, got NaN/],
-    [[Infinity, 1], RangeError, /record\[0\] must be a finite number, got Infinity/],
+    [[1, NaN], RangeError, /record\[1\] must be a finite number within \+-3\.4028234663852886e\+38 \(float32 boxes\), got NaN/],
+    [[Infinity, 1], RangeError, /record\[0\] must be a finite number within .*, got Infinity/],
+    [[1, -1e39], RangeError, /record\[1\] must be a finite number within .*, got -1e\+39/],
+    [[3.5e38, 1], RangeError, /record\[0\] must be a finite number within .*, got 3\.5e\+38/],
     [[1, '2'], TypeError, /record\[1\] must be a number, got string 2/],
     [null, TypeError, /record must be an array of 2 numbers/],
   ])('rejects %j and stays unchanged', (bad, type, message) => {

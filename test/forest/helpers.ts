@@ -1,7 +1,7 @@
 /** Test helpers for the forest internals: scripted randomness, tree rendering and invariant checks. */
 import { PointStore } from '../../src/forest/point-store.js';
 import { TreeRandom } from '../../src/forest/random.js';
-import { NO_ROOT, RandomCutTree } from '../../src/forest/tree.js';
+import { NO_ROOT, RandomCutTree, roundDown32, roundPointBox, roundUp32 } from '../../src/forest/tree.js';
 
 /** A random source that returns the scripted values in order (and throws when they run out). */
 export class ScriptedRandom extends TreeRandom {
@@ -24,7 +24,9 @@ export class ScriptedRandom extends TreeRandom {
 export function insertPoint(tree: RandomCutTree, store: PointStore, rng: TreeRandom, coords: number[]): number {
   const point = Float64Array.from(coords);
   const slot = store.add(point);
-  const held = tree.insert(point, slot, store, rng);
+  const pointBox = new Float64Array(2 * point.length);
+  roundPointBox(point, pointBox);
+  const held = tree.insert(point, pointBox, slot, store, rng);
   store.incRef(held);
   store.releaseIfUnused(slot);
   return held;
@@ -56,7 +58,7 @@ export function render(tree: RandomCutTree, store: PointStore): string {
 export function boxOf(tree: RandomCutTree, n: number, store?: PointStore): [number[], number[]] {
   const D = tree.dimensions;
   const j = tree.cachesAll ? n : tree.boxSlot[n]!;
-  let b: Float64Array;
+  let b: Float32Array | Float64Array;
   if (j >= 0) b = tree.boxes.subarray(j * 2 * D, (j + 1) * 2 * D);
   else {
     if (!store) throw new Error(`node ${n} has no cached box: pass the store`);
@@ -117,10 +119,14 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
     if (slot >= 0) {
       if (boxSlots.has(slot)) throw new Error(`box slot ${slot} used twice`);
       boxSlots.add(slot);
+      // The cached box is the exact box rounded outwards to float32 values.
       const [bmin, bmax] = boxOf(tree, ref);
       for (let i = 0; i < D; i++) {
-        if (bmin[i] !== min[i] || bmax[i] !== max[i]) {
-          throw new Error(`node ${ref}: cached box [${bmin}]..[${bmax}] != exact [${min}]..[${max}]`);
+        if (bmin[i] !== roundDown32(min[i]!) || bmax[i] !== roundUp32(max[i]!)) {
+          throw new Error(`node ${ref}: cached box [${bmin}]..[${bmax}] != rounded exact [${min}]..[${max}]`);
+        }
+        if (!(bmin[i]! <= min[i]! && max[i]! <= bmax[i]! && Math.fround(bmin[i]!) === bmin[i] && Math.fround(bmax[i]!) === bmax[i])) {
+          throw new Error(`node ${ref}: cached box [${bmin}]..[${bmax}] not float32 values around [${min}]..[${max}]`);
         }
       }
     }

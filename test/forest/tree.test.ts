@@ -128,8 +128,11 @@ describe('RandomCutTree: deletes', () => {
     checkTree(tree, store);
   });
 
-  /** Random inserts and deletes on a tree with the given box cache mass; returns every step's scores. */
-  function randomWalk(boxCacheMass: number): number[] {
+  /**
+   * Random inserts and deletes on a tree with the given box cache mass; returns every step's scores.
+   * `coordinate` maps a draw in 0..4 to a coordinate (default: a grid that float32 holds exactly).
+   */
+  function randomWalk(boxCacheMass: number, coordinate = (k: number, half: boolean): number => k * (half ? 0.5 : 1)): number[] {
     const D = 3;
     const cap = 32;
     const store = new PointStore(D, 1024);
@@ -146,7 +149,7 @@ describe('RandomCutTree: deletes', () => {
         deletePoint(tree, store, slot);
       } else {
         // a few repeated values and coordinates, to exercise duplicates and boundary deletes
-        const p = Array.from({ length: D }, () => Math.floor(draw() * 5) * (draw() < 0.5 ? 1 : 0.5));
+        const p = Array.from({ length: D }, () => coordinate(Math.floor(draw() * 5), draw() >= 0.5));
         held.push(insertPoint(tree, store, rng!, p));
       }
       const slots = checkTree(tree, store);
@@ -156,9 +159,21 @@ describe('RandomCutTree: deletes', () => {
     return scores;
   }
 
-  it('random inserts and deletes keep every invariant (exact boxes, box cache, masses, sides, free lists), and a partial box cache changes no cut and no score', () => {
+  it('random inserts and deletes keep every invariant (rounded boxes, box cache, masses, sides, free lists), and a partial box cache changes no cut and no score', () => {
     const all = randomWalk(1);
     expect(all.length).toBeGreaterThan(5000);
     for (const mass of [3, 5, 8, 33]) expect(randomWalk(mass)).toEqual(all);
+  });
+
+  it('the same with values that float32 cannot hold (1e8 + k / 1000, spread far below the float32 spacing of 8 there, and tenths): boxes are rounded outwards, cuts still separate', () => {
+    for (const coordinate of [
+      (k: number, half: boolean) => 1e8 + k / 1000 + (half ? 1e-9 : 0),
+      (k: number, half: boolean) => (half ? -k / 10 : k / 10),
+    ]) {
+      const all = randomWalk(1, coordinate);
+      expect(all.length).toBeGreaterThan(5000);
+      expect(all.every((s) => Number.isFinite(s) && s >= 0)).toBe(true);
+      for (const mass of [3, 8]) expect(randomWalk(mass, coordinate)).toEqual(all);
+    }
   });
 });

@@ -67,7 +67,7 @@ export function addTreeAttribution(
     // The node's box: cached, or (for the lowest, lightest nodes) grown from its points.
     const n = path[k]!;
     const j = all ? n : boxSlot[n]!;
-    let box = boxes;
+    let box: Float32Array | Float64Array = boxes;
     let bo = j * D2;
     if (j < 0) {
       tree.extendRun(k, depth, data, store.start);
