@@ -107,13 +107,6 @@ export function roundPointBox(point: Float64Array, out: Float64Array): void {
   }
 }
 
-/** Rounds the box `box[o .. o + 2D)` (mins, then maxes) outwards to float32 values, in place. */
-function roundOut(box: Float64Array, o: number, D: number): void {
-  for (let i = 0; i < D; i++) {
-    box[o + i] = roundDown32(box[o + i]!);
-    box[o + D + i] = roundUp32(box[o + D + i]!);
-  }
-}
 
 /** The largest capacity (leaves) that the Int16 storage allows. */
 const MAX_CAPACITY = 16384;
@@ -136,7 +129,7 @@ interface BoxScratch {
   childB: Float64Array;
   /** `drawCut`'s extended ranges. */
   ranges: Float64Array;
-  /** A subtree's box folded from its points, before rounding into the pool (`settleBox`, `insert`). */
+  /** A subtree's box folded from its points (float32 values), before it goes into the pool (`settleBox`, `insert`). */
   fold: Float64Array;
   /** `delete`'s `near` of each coordinate of the deleted point. */
   near: Float64Array;
@@ -348,8 +341,9 @@ export class RandomCutTree {
 
   /**
    * Folds the points under `ref` (a leaf, a cached node, or an uncached node walked down to its
-   * leaves) into the box `out[oo .. oo + D)` (mins) / `out[oo + D .. oo + 2D)` (maxes). Leaves fold
-   * exactly, cached boxes as stored: `roundOut` of the result is the rounded box of the union.
+   * leaves) into the box `out[oo .. oo + D)` (mins) / `out[oo + D .. oo + 2D)` (maxes), which holds
+   * float32 values or infinities: a leaf's coordinate x lowers a min iff `roundDown32(x)` does, so
+   * only coordinates that extend the box are rounded. The result is the rounded box of the union.
    */
   private foldSubtree(ref: number, out: Float64Array, oo: number, data: Float64Array, start: Int32Array): void {
     const D = this.dimensions;
@@ -366,8 +360,8 @@ export class RandomCutTree {
         const p = start[leafPoint[~r]!]!;
         for (let i = 0; i < D; i++) {
           const x = data[p + i]!;
-          if (x < out[oo + i]!) out[oo + i] = x;
-          if (x > out[oo + D + i]!) out[oo + D + i] = x;
+          if (x < out[oo + i]!) out[oo + i] = roundDown32(x);
+          if (x > out[oo + D + i]!) out[oo + D + i] = roundUp32(x);
         }
         continue;
       }
@@ -395,7 +389,6 @@ export class RandomCutTree {
       out[D + i] = -Infinity;
     }
     this.foldSubtree(ref, out, 0, store.data, store.start);
-    roundOut(out, 0, D);
   }
 
   /**
@@ -410,10 +403,13 @@ export class RandomCutTree {
     const child = depth - 1 === k ? ~this.lastLeaf : this.path[k + 1]!;
     if (child < 0) {
       const a = start[this.leafPoint[~child]!]!;
-      for (let i = 0; i < D; i++) run[i] = run[D + i] = data[a + i]!;
+      for (let i = 0; i < D; i++) {
+        const y = data[a + i]!;
+        run[i] = roundDown32(y);
+        run[D + i] = roundUp32(y);
+      }
     }
     this.foldSubtree(this.left[n] === child ? this.right[n]! : this.left[n]!, run, 0, data, start);
-    roundOut(run, 0, D);
   }
 
   /**
@@ -433,14 +429,10 @@ export class RandomCutTree {
     this.storeBox(this.allocBox(n), fold);
   }
 
-  /** Writes the exact box `box[0 .. 2D)`, rounded outwards, into the pool at offset `bo`. */
+  /** Copies the box `box[0 .. 2D)` (float32 values, as `foldSubtree` leaves them) into the pool at `bo`. */
   private storeBox(bo: number, box: Float64Array): void {
-    const D = this.dimensions;
     const boxes = this.boxes;
-    for (let i = 0; i < D; i++) {
-      boxes[bo + i] = roundDown32(box[i]!);
-      boxes[bo + D + i] = roundUp32(box[D + i]!);
-    }
+    for (let i = 0; i < 2 * this.dimensions; i++) boxes[bo + i] = box[i]!;
   }
 
   /**
@@ -578,7 +570,7 @@ export class RandomCutTree {
         }
       } else {
         const fold = this.scratch.fold;
-        for (let i = 0; i < D; i++) fold[i] = fold[D + i] = point[i]!;
+        for (let i = 0; i < D2; i++) fold[i] = pointBox[i]!;
         this.foldSubtree(sibling, fold, 0, data, start);
         this.storeBox(no, fold);
       }
