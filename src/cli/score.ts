@@ -16,6 +16,7 @@ import { forestCoreFactory, type ForestCore } from '../stream/rcf-operators.js';
 import { CheckpointError, checkpointFile, readCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import { ProgressLine, UsageError, parsePositiveInteger, parseSeed, type CliIo } from './common.js';
 import { FileSink } from './file-sink.js';
+import { MAX_BOX_VALUE } from '../forest/tree.js';
 
 /** Usage text of `rcf score`. */
 export const SCORE_USAGE = `Usage: rcf score [FILE|-] [options]
@@ -202,7 +203,9 @@ async function csvAdapter(
       for (let j = 0; j < indexes.length; j++) {
         const text = row.fields[indexes[j]!]!;
         const value = parseFiniteNumber(text);
-        if (value === undefined) throw new InputError(name, row.line, `not a finite number (got ${JSON.stringify(text)})`, columns[j]);
+        if (value === undefined || !(Math.abs(value) <= MAX_BOX_VALUE)) {
+          throw new InputError(name, row.line, `not a finite number within +-${MAX_BOX_VALUE} (got ${JSON.stringify(text)})`, columns[j]);
+        }
         record[columns[j]!] = value;
       }
     },
@@ -225,8 +228,8 @@ function jsonlAdapter(source: AsyncIterable<Uint8Array>, sink: WritableLike, nam
     read(row, columns, record) {
       for (const c of columns) {
         const v = row.record[c];
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new InputError(name, row.line, `not a finite number (got ${v === undefined ? 'nothing' : JSON.stringify(v)})`, c);
+        if (typeof v !== 'number' || !(Math.abs(v) <= MAX_BOX_VALUE)) {
+          throw new InputError(name, row.line, `not a finite number within +-${MAX_BOX_VALUE} (got ${v === undefined ? 'nothing' : JSON.stringify(v)})`, c);
         }
         record[c] = v;
       }

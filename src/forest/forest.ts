@@ -326,17 +326,15 @@ export class RandomCutForest {
       while (u === 0) u = rng.nextDouble();
       if (sampler.isFull && sampler.surelyRejects(lambda, t, u)) continue; // most draws: no logs
       const key = samplerKey(lambda, t, u);
-      if (!sampler.isFull || key < sampler.maxKey) {
-        if (!rounded) roundPointBox(point, this.pointBox);
-        rounded = true;
-      }
       if (!sampler.isFull) {
+        if (!rounded) rounded = roundPointBox(point, this.pointBox);
         const held = this.trees[i]!.insert(point, this.pointBox, slot, store, rng);
         store.incRef(held);
         sampler.push(key, held);
       } else if (key < sampler.maxKey) {
         const evicted = sampler.topPoint;
         const tree = this.trees[i]!;
+        if (!rounded) rounded = roundPointBox(point, this.pointBox);
         tree.delete(evicted, store);
         const held = tree.insert(point, this.pointBox, slot, store, rng);
         store.incRef(held);

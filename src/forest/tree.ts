@@ -94,17 +94,18 @@ function near(x: number): number {
 
 /**
  * Writes the box of one point as boxes hold it: `out[i] = roundDown32(point[i])`,
- * `out[D + i] = roundUp32(point[i])`.
+ * `out[D + i] = roundUp32(point[i])`. Returns true (so a caller can note that it is done).
  * @example
  * roundPointBox(Float64Array.of(0.1), out); // out = [0.09999999403953552, 0.10000000149011612]
  */
-export function roundPointBox(point: Float64Array, out: Float64Array): void {
+export function roundPointBox(point: Float64Array, out: Float64Array): true {
   const D = point.length;
   for (let i = 0; i < D; i++) {
     const x = point[i]!;
     out[i] = roundDown32(x);
     out[D + i] = roundUp32(x);
   }
+  return true;
 }
 
 

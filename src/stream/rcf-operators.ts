@@ -6,6 +6,7 @@ import { RandomCutForest } from '../forest/forest.js';
 import { describeValue, InvalidRowError } from './errors.js';
 import { assertSource, isAsyncIterable, type Source, type Without } from './source.js';
 import { checkNumber, checkObject } from './validate.js';
+import { MAX_BOX_VALUE } from '../forest/tree.js';
 
 /** What to do with a row whose scored values are not all finite numbers. */
 export type InvalidRowsMode = 'error' | 'skip';
@@ -335,8 +336,10 @@ export class ForestCore {
     for (let j = 0; j < columns.length; j++) {
       const column = columns[j] as string;
       const v = row[column];
-      if (typeof v === 'number' && Number.isFinite(v)) this.values[j] = v;
-      else if (typeof v === 'bigint') this.values[j] = Number(v);
+      // A number the forest accepts: finite and within the float32 range of its boxes.
+      const x = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN;
+      if (Math.abs(x) <= MAX_BOX_VALUE) this.values[j] = x;
+      else if (Number.isFinite(x)) return new InvalidRowError(position, column, v, `is outside +-${MAX_BOX_VALUE}`);
       else return new InvalidRowError(position, column, v);
     }
     return undefined;

@@ -83,7 +83,11 @@ describe('randomCutForest', () => {
     }
     expect(error).toBeInstanceOf(InvalidRowError);
     expect(error).toMatchObject({ row: 4, column: 'b', value: 'oops', message: 'row 4: column "b" is not a finite number (got "oops")' });
-    for (const bad of [null, NaN, Infinity, '12', true, undefined]) {
+    for (const bad of [null, NaN, Infinity, -1e39, 10n ** 40n, '12', true, undefined]) {
+      if (bad === -1e39) {
+        const r = series(3).map((x, i) => (i === 1 ? { ...x, a: bad } : x));
+        expect(() => [...randomCutForest(r, small)]).toThrow('row 2: column "a" is outside +-3.4028234663852886e+38 (got -1e+39)');
+      }
       const r = series(3).map((x, i) => (i === 1 ? { ...x, a: bad } : x));
       expect(() => [...randomCutForest(r, small)]).toThrow(InvalidRowError);
     }
