@@ -5,9 +5,10 @@
  *
  * What is saved: options (with the seed), counters, the shingle, the live points once each, and per
  * tree its random generator, its sampler (heap order kept) and its cut structure in preorder.
- * What is rebuilt: reference counts (from the samplers), masses and bounding boxes (exact: they are
- * minima and maxima of the same float64 values). Slot numbers are renumbered densely; no computation
- * depends on them, so the restored forest continues bit for bit.
+ * What is rebuilt: reference counts (from the samplers), masses and bounding boxes (the same: a box
+ * is the float32 rounding of the minima and maxima of the same float64 values, however it is built).
+ * Slot numbers are renumbered densely; no computation depends on them, so the restored forest
+ * continues bit for bit.
  * @module
  */
 import { crc32 } from './crc32.js';

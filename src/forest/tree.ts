@@ -415,7 +415,7 @@ export class RandomCutTree {
 
   /**
    * Gives node n (children complete, mass set, no box slot yet) the box cache the invariant asks for:
-   * a slot holding its exact box when its mass is at least `boxCacheMass`, none otherwise.
+   * a slot holding its (rounded) box when its mass is at least `boxCacheMass`, none otherwise.
    */
   settleBox(n: number, data: Float64Array, start: Int32Array): void {
     if (this.mass[n]! < this.boxCacheMass) return;
