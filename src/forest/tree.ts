@@ -121,8 +121,6 @@ const WALK_STACK = new Int16Array(MAX_CAPACITY + 2);
 
 /** Float scratch of one dimension count, shared by the trees with that many dimensions. */
 interface BoxScratch {
-  /** A leaf's point as a degenerate box, [min.., max..]. */
-  leafBox: Float64Array;
   /** The running box of `extendRun`. */
   run: Float64Array;
   /** Children's boxes in `delete`. */
@@ -140,7 +138,6 @@ function scratchFor(D: number): BoxScratch {
   let s = scratchByDimensions.get(D);
   if (!s) {
     s = {
-      leafBox: new Float64Array(2 * D),
       run: new Float64Array(2 * D),
       childA: new Float64Array(2 * D),
       childB: new Float64Array(2 * D),
@@ -478,8 +475,6 @@ export class RandomCutTree {
     const boxes = this.boxes;
     const run = this.run;
     const leafOff = start[leafSlot]!;
-    const leafBox = this.scratch.leafBox;
-    for (let i = 0; i < D; i++) leafBox[i] = leafBox[D + i] = data[leafOff + i]!;
     this.drawLeafCut(data, leafOff, point, rng);
     let cutD = this.cutD;
     let cutV = this.cutV;
@@ -542,7 +537,7 @@ export class RandomCutTree {
       if (++mass[n]! === m) crossed = n;
     }
     if (nodeMass >= m) {
-      // The new node's box: the sibling's (a leaf's is in leafBox; a cached node's in the pool;
+      // The new node's box: the sibling's (a leaf's is its point; a cached node's in the pool;
       // an uncached node's is folded from its points) extended by the point, rounded outwards
       // (a no-op on the float32 values of a cached box).
       const no = this.allocBox(node);
@@ -551,7 +546,7 @@ export class RandomCutTree {
       if (sibling < 0) {
         for (let i = 0; i < D; i++) {
           const x = point[i]!;
-          const y = leafBox[i]!;
+          const y = data[leafOff + i]!;
           if (x < y) {
             pool[no + i] = pointBox[i]!;
             pool[no + D + i] = roundUp32(y);
@@ -646,7 +641,8 @@ export class RandomCutTree {
   /**
    * `drawCut` for a leaf, whose box is its point `data[o .. o + D)` (not equal to `point`), with the
    * same arithmetic. Kept apart so that `drawCut` only ever reads the float32 pool and stays
-   * monomorphic on the default path (a shared function measured 35% slower updates on config C).
+   * monomorphic on the default path: fed both array types, it was no longer inlined and took 22% of
+   * config C's update profile (`node --cpu-prof dist/bench/micro.js C update 1`), against 4% before.
    */
   drawLeafCut(data: Float64Array, o: number, point: Float64Array, rng: TreeRandom): void {
     const D = this.dimensions;
