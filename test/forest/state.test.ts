@@ -178,6 +178,7 @@ describe('forest state: bad state is refused whole', () => {
     expect(broken((s) => (s.trees[0].keys[0] = -1e9))).toThrow(/not a max-heap/);
     expect(broken((s) => s.trees[1].nodes.pop())).toThrow(/tree 1/);
     expect(broken((s) => ((s.points as unknown[])[0] = 'x'))).toThrow(/points\[0\] is not a finite number/);
+    expect(broken((s) => (s.trees[0].nodes[1] = 1e30))).toThrow(/tree 0: a cut does not separate its children/);
     expect(broken((s) => (s.points[1] = -1e39))).toThrow(/points\[1\] = -1e\+39 is outside \+-3\.4028234663852886e\+38/);
     expect(broken((s) => (s.shingle.values[0] = 1e39))).toThrow(/shingle\.values\[0\] = 1e\+39 is outside/);
     expect(broken((s) => (s.pointsSeen += 1))).toThrow(/pointsSeen/);
