@@ -327,14 +327,20 @@ export class RandomCutForest {
       if (sampler.isFull && sampler.surelyRejects(lambda, t, u)) continue; // most draws: no logs
       const key = samplerKey(lambda, t, u);
       if (!sampler.isFull) {
-        if (!rounded) rounded = roundPointBox(point, this.pointBox);
+        if (!rounded) {
+          roundPointBox(point, this.pointBox);
+          rounded = true;
+        }
         const held = this.trees[i]!.insert(point, this.pointBox, slot, store, rng);
         store.incRef(held);
         sampler.push(key, held);
       } else if (key < sampler.maxKey) {
         const evicted = sampler.topPoint;
         const tree = this.trees[i]!;
-        if (!rounded) rounded = roundPointBox(point, this.pointBox);
+        if (!rounded) {
+          roundPointBox(point, this.pointBox);
+          rounded = true;
+        }
         tree.delete(evicted, store);
         const held = tree.insert(point, this.pointBox, slot, store, rng);
         store.incRef(held);

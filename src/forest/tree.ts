@@ -95,20 +95,18 @@ function near(x: number): number {
 
 /**
  * Writes the box of one point as boxes hold it: `out[i] = roundDown32(point[i])`,
- * `out[D + i] = roundUp32(point[i])`. Returns true (so a caller can note that it is done).
+ * `out[D + i] = roundUp32(point[i])`.
  * @example
  * roundPointBox(Float64Array.of(0.1), out); // out = [0.09999999403953552, 0.10000000149011612]
  */
-export function roundPointBox(point: Float64Array, out: Float64Array): true {
+export function roundPointBox(point: Float64Array, out: Float64Array): void {
   const D = point.length;
   for (let i = 0; i < D; i++) {
     const x = point[i]!;
     out[i] = roundDown32(x);
     out[D + i] = roundUp32(x);
   }
-  return true;
 }
-
 
 /** The largest capacity (leaves) that the Int16 storage allows. */
 const MAX_CAPACITY = 16384;
@@ -170,8 +168,8 @@ function scratchFor(D: number): BoxScratch {
  * - Box cache: node n has a cached box iff `mass[n] >= boxCacheMass`; then `boxSlot[n] = j >= 0` and
  *   `boxes[j * 2D + i]` / `boxes[j * 2D + D + i]` are the min / max of coordinate i of n's box.
  *   Otherwise `boxSlot[n] = -1` and the box is computed from the subtree's points when needed (fewer
- *   than `boxCacheMass` leaves). Masses grow
- *   towards the root, so the uncached nodes on any path are the lowest ones. With `cachesAll`
+ *   than `boxCacheMass` leaves). Masses grow towards the root, so the uncached nodes on any path are
+ *   the lowest ones. With `cachesAll`
  *   (`boxCacheMass <= 2`: every internal node holds 2 points or more) node n's box is slot n and
  *   `boxSlot` is empty, so the default path reads no slot.
  * - No two leaves hold equal points; `totalMass` is the root's mass (0 when `root === NO_ROOT`).
