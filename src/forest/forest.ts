@@ -326,21 +326,18 @@ export class RandomCutForest {
       while (u === 0) u = rng.nextDouble();
       if (sampler.isFull && sampler.surelyRejects(lambda, t, u)) continue; // most draws: no logs
       const key = samplerKey(lambda, t, u);
+      if (sampler.isFull && key >= sampler.maxKey) continue; // not sampled
+      if (!rounded) {
+        roundPointBox(point, this.pointBox);
+        rounded = true;
+      }
       if (!sampler.isFull) {
-        if (!rounded) {
-          roundPointBox(point, this.pointBox);
-          rounded = true;
-        }
         const held = this.trees[i]!.insert(point, this.pointBox, slot, store, rng);
         store.incRef(held);
         sampler.push(key, held);
-      } else if (key < sampler.maxKey) {
+      } else {
         const evicted = sampler.topPoint;
         const tree = this.trees[i]!;
-        if (!rounded) {
-          roundPointBox(point, this.pointBox);
-          rounded = true;
-        }
         tree.delete(evicted, store);
         const held = tree.insert(point, this.pointBox, slot, store, rng);
         store.incRef(held);
