@@ -11,7 +11,7 @@ import { duplicateLeafScore, log2Mass } from './score.js';
  * Adds one tree's attribution of `point`, scaled by log2(M), into `high` and `low` (length D each),
  * and returns the tree's score, computed with exactly the arithmetic of `scoreTree`.
  * `work` is scratch of length 2D. With gapHigh_i = max(0, q_i - max_i), gapLow_i = max(0, min_i - q_i)
- * and N the range sum of the box extended by q:
+ * and N the range sum of the box extended by q (computed as in `separationProbability`, branch-free):
  * - leaf that is not q: high_i = gapHigh_i / N / (d + 1) against the leaf point (likewise low_i);
  *   leaf equal to q: each of the 2D entries gets s / (2D);
  * - ancestor at depth k with p > 0: high_i = (gapHigh_i / N) / (k + 1) + (1 - p) high_i.
@@ -74,31 +74,30 @@ export function addTreeAttribution(
       box = run;
       bo = 0;
     }
-    let outside = 0;
-    let rangeSum = 0;
+    let outside2 = 0;
+    let width = 0;
     for (let i = 0; i < D; i++) {
       const lo = box[bo + i]!;
       const hi = box[bo + D + i]!;
       const x = point[i]!;
-      if (x < lo) {
-        outside += lo - x;
-        rangeSum += hi - x;
-      } else if (x > hi) {
-        outside += x - hi;
-        rangeSum += x - lo;
-      } else rangeSum += hi - lo;
+      const below = lo - x;
+      const above = x - hi;
+      outside2 += below + Math.abs(below) + (above + Math.abs(above));
+      width += hi - lo;
     }
-    if (outside === 0) break;
+    if (outside2 === 0) break;
+    const outside = 0.5 * outside2;
+    const rangeSum = width + outside;
     const p = outside / rangeSum;
     const q = 1 - p;
     const w = 1 / (k + 1);
     s = p / (k + 1) + q * s; // exactly as scoreTree (q is 1 - p), so the two scores agree to the bit
     for (let i = 0; i < D; i++) {
-      const lo = box[bo + i]!;
-      const hi = box[bo + D + i]!;
-      const x = point[i]!;
-      work[i] = (x > hi ? ((x - hi) / rangeSum) * w : 0) + q * work[i]!;
-      work[D + i] = (x < lo ? ((lo - x) / rangeSum) * w : 0) + q * work[D + i]!;
+      const below = box[bo + i]! - point[i]!;
+      const above = point[i]! - box[bo + D + i]!;
+      // 0.5 (a + |a|) is max(a, 0) exactly, without a branch.
+      work[i] = ((0.5 * (above + Math.abs(above))) / rangeSum) * w + q * work[i]!;
+      work[D + i] = ((0.5 * (below + Math.abs(below))) / rangeSum) * w + q * work[D + i]!;
     }
   }
   for (let i = 0; i < D; i++) {
