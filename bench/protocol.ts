@@ -5,8 +5,9 @@
  * task per operation, one tinybench iteration = one run (its `beforeEach` hook builds and warms the
  * forest, outside the timed region), `iterations: RUNS`, `time: 0`, no tinybench warm-up (the
  * protocol's own warm-up replaces it). Memory: heap growth (V8 heap + array buffers) after building
- * and after the warm-up, after a forced GC, and the forest's own `byteLength`; the code is compiled
- * on a throwaway forest first, so that V8's code and feedback are not counted as the forest's.
+ * and after the warm-up, after a forced GC, per forest over four built side by side, and the
+ * forest's own `byteLength`; the code is compiled on a throwaway forest first, so that V8's code and
+ * feedback are not counted as the forest's.
  * @module
  */
 import { setFlagsFromString } from 'node:v8';
@@ -25,11 +26,11 @@ export interface Throughput {
 }
 
 export interface MemoryResult {
-  /** Heap (V8 heap + array buffers) growth from before construction to after it, bytes. */
+  /** Heap (V8 heap + array buffers) growth from before construction to after it, bytes (per forest). */
   afterBuild: number;
   /** Growth from before construction to after the warm-up, bytes. */
   afterWarmup: number;
-  /** The forest's typed arrays after the warm-up (`forest.byteLength`), bytes. */
+  /** The forest's typed arrays after the warm-up (`forest.byteLength`, mean over the forests), bytes. */
   byteLength: number;
 }
 
@@ -151,19 +152,28 @@ function compileOnThrowaway(config: BenchConfig, rows: Float64Array[]): void {
   feed(throwaway, rows, 0, Math.min(rows.length, 500), 'attribution');
 }
 
+/** Forests built side by side by `measureMemory`, whose growth is divided by their number. */
+export const MEMORY_FORESTS = 4;
+
 /**
- * Heap growth of one forest after construction and after the warm-up (with `update`). The code is
- * compiled first on a throwaway forest, so that bytecode, feedback and optimised code (V8 heap, but
- * not the forest's memory; the JVM keeps them outside its heap) are not counted.
+ * Heap growth of one forest after construction and after the warm-up (with `update`), averaged over
+ * `MEMORY_FORESTS` forests (seeds `seed .. seed + 3`) built and warmed side by side: one forest's
+ * growth moved by up to 0.3 MB between runs (V8 allocates some of its own bookkeeping lazily), the
+ * average of four by far less. The code is compiled first on a throwaway forest, so that bytecode,
+ * feedback and optimised code (V8 heap, but not the forest's memory; the JVM keeps them outside its
+ * heap) are not counted.
  */
 export async function measureMemory(config: BenchConfig, rows: Float64Array[], options: ProtocolOptions = {}): Promise<MemoryResult> {
   const warmup = options.warmup ?? WARMUP;
+  const seed = options.seed ?? 42;
   compileOnThrowaway(config, rows);
   const before = await settledHeap();
-  const forest = new RandomCutForest({ ...config.options, seed: options.seed ?? 42 });
-  const afterBuild = (await settledHeap()) - before;
-  feed(forest, rows, 0, warmup, 'update');
-  const afterWarmup = (await settledHeap()) - before;
-  const byteLength = forest.byteLength;
-  return { afterBuild, afterWarmup, byteLength };
+  const forests: RandomCutForest[] = [];
+  for (let k = 0; k < MEMORY_FORESTS; k++) forests.push(new RandomCutForest({ ...config.options, seed: seed + k }));
+  const afterBuild = ((await settledHeap()) - before) / MEMORY_FORESTS;
+  for (const forest of forests) feed(forest, rows, 0, warmup, 'update');
+  const afterWarmup = ((await settledHeap()) - before) / MEMORY_FORESTS;
+  let byteLength = 0;
+  for (const forest of forests) byteLength += forest.byteLength;
+  return { afterBuild, afterWarmup, byteLength: byteLength / MEMORY_FORESTS };
 }
