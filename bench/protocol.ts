@@ -28,7 +28,7 @@ export interface Throughput {
 export interface MemoryResult {
   /** Heap (V8 heap + array buffers) growth from before construction to after it, bytes (per forest). */
   afterBuild: number;
-  /** Growth from before construction to after the warm-up, bytes. */
+  /** Growth from before construction to after the warm-up, bytes (per forest). */
   afterWarmup: number;
   /** The forest's typed arrays after the warm-up (`forest.byteLength`, mean over the forests), bytes. */
   byteLength: number;
