@@ -41,7 +41,7 @@ export interface RandomCutForestOptions {
    * the subtree holds at least this many sampled points; smaller subtrees' boxes are recomputed from
    * their points when a score, insert or delete needs them. Integer, 1 to 4096. Default 1: every box
    * is kept (fastest). Scores are bit-identical for every value. On the benchmark's configurations,
-   * 16 takes 40-60% less memory for multi-dimensional points at about half the speed (see the
+   * 16 takes 40-60% less memory for multi-dimensional points at 35-45% of the speed (see the
    * README's performance section).
    */
   boxCacheMinMass?: number;

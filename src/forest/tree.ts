@@ -657,6 +657,9 @@ export class RandomCutTree {
    * same arithmetic. Kept apart so that `drawCut` only ever reads the float32 pool and stays
    * monomorphic on the default path: fed both array types, it was no longer inlined and took 22% of
    * config C's update profile (`node --cpu-prof dist/bench/micro.js C update 1`), against 4% before.
+   * The dimension-choosing loop is the same as `drawCut`'s on purpose: shared as a method (returning
+   * the dimension, the offset in a field), it made C update about 5% slower (ratios 0.96 / 0.91 /
+   * 0.95 / 0.96 in 4 alternating pairs of `node <build>/bench/micro.js C update 3`).
    */
   drawLeafCut(data: Float64Array, o: number, point: Float64Array, rng: TreeRandom): void {
     const D = this.dimensions;
