@@ -74,6 +74,8 @@ export function addTreeAttribution(
       box = run;
       bo = 0;
     }
+    // The branch-free sums of `separationProbability`, written out because both the distance outside
+    // and the range sum are needed here (and must round exactly as in `scoreTree`).
     let outside2 = 0;
     let width = 0;
     for (let i = 0; i < D; i++) {
