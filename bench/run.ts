@@ -6,7 +6,8 @@
  *   --runs N           runs per operation (default 5)
  *   --json             print JSON instead of the table
  *   --no-memory        skip the memory measurement
- *   --box-cache-min-mass N   run the forests with this boxCacheMinMass (default 1: every box cached)
+ *   --box-cache-min-mass N   run the forests with this boxCacheMinMass (default: the forest's, 3 for
+ *                      B-D (every box but two-point nodes'), none cached for A (one coordinate))
  *   --parallel [--workers N] [--batch N]   also time ParallelForest.processBatch against the
  *                      single-threaded process loop (see parallel.ts); --parallel-only skips the rest
  * @module
@@ -27,11 +28,12 @@ interface Args {
   parallelOnly: boolean;
   workers: number;
   batch: number;
-  boxCacheMinMass: number;
+  /** The forests' boxCacheMinMass; undefined: each config's default. */
+  boxCacheMinMass: number | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { configs: [], operations: [...OPERATIONS], runs: RUNS, json: false, memory: true, parallel: false, parallelOnly: false, workers: 2, batch: 1000, boxCacheMinMass: 1 };
+  const args: Args = { configs: [], operations: [...OPERATIONS], runs: RUNS, json: false, memory: true, parallel: false, parallelOnly: false, workers: 2, batch: 1000, boxCacheMinMass: undefined };
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -62,7 +64,7 @@ function parseArgs(argv: string[]): Args {
     if (!c) throw new Error(`bench: unknown config ${n} (A, B, C or D)`);
     return c;
   });
-  if (args.boxCacheMinMass !== 1) {
+  if (args.boxCacheMinMass !== undefined) {
     const m = args.boxCacheMinMass;
     args.configs = args.configs.map((c) => ({ ...c, description: `${c.description}, boxCacheMinMass ${m}`, options: { ...c.options, boxCacheMinMass: m } }));
   }

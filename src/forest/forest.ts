@@ -6,10 +6,11 @@
 import { resolveForestOptions, type RandomCutForestOptions, type ResolvedForestOptions } from './options.js';
 import { PointStore } from './point-store.js';
 import { treeRandoms, type TreeRandom } from './random.js';
-import { Sampler, samplerKey } from './sampler.js';
+import { Sampler, SamplerStorage, samplerKey } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
 import { forestFromState, forestToState, stateFromBytes, stateToBytes, type ForestState } from './state.js';
-import { MAX_BOX_VALUE, RandomCutTree, roundPointBox } from './tree.js';
+import { MAX_BOX_VALUE, RandomCutTree, cachesNoBox, roundPointBox } from './tree.js';
+import { TreeStorages, type TreeStorage } from './tree-storage.js';
 import { addTreeAttribution } from './visitors/attribution.js';
 import { scoreTree } from './visitors/score.js';
 
@@ -29,6 +30,32 @@ export interface Attribution {
   high: Float64Array;
   /** Part of the score due to values below what the trees hold, laid out as `high`. */
   low: Float64Array;
+}
+
+/**
+ * The parts of a new forest holding trees `[from, to)` of the forest `o` describes: an empty store,
+ * empty trees and samplers in shared storages, and each tree's random stream as in the full forest.
+ */
+function emptyParts(o: ResolvedForestOptions, from: number, to: number): ForestParts {
+  const D = o.dimensions * o.shingleSize;
+  const n = to - from;
+  const storages = new TreeStorages(D, o.subSampleSize, n, !cachesNoBox(o.boxCacheMinMass, o.subSampleSize));
+  const samplerStorage = new SamplerStorage(o.subSampleSize, n);
+  const trees: RandomCutTree[] = [];
+  const samplers: Sampler[] = [];
+  for (let t = 0; t < n; t++) {
+    trees.push(new RandomCutTree(D, o.subSampleSize, o.boxCacheMinMass, storages.next()));
+    samplers.push(new Sampler(o.subSampleSize, samplerStorage));
+  }
+  return {
+    store: new PointStore(D, n * o.subSampleSize + 1, 256, o.dimensions),
+    trees,
+    samplers,
+    randoms: treeRandoms(o.seed, to).slice(from),
+    shingle: new ShingleBuffer(o.dimensions, o.shingleSize),
+    pointsSeen: 0,
+    recordsSeen: 0,
+  };
 }
 
 /** @internal The parts of a forest, as a restored checkpoint provides them. */
@@ -68,7 +95,7 @@ export class RandomCutForest {
   readonly outputAfter: number;
   /** The seed every random choice derives from. */
   readonly seed: string;
-  /** Subtrees of fewer points have no cached bounding box (1: every box cached). */
+  /** Subtrees of fewer points have no cached bounding box (the default, 3: only two-point subtrees). */
   readonly boxCacheMinMass: number;
 
   /** @internal */ readonly store: PointStore;
@@ -101,26 +128,15 @@ export class RandomCutForest {
     this.seed = o.seed;
     this.boxCacheMinMass = o.boxCacheMinMass;
     const D = o.dimensions * o.shingleSize;
-    if (parts) {
-      // Restoring a checkpoint: state.ts has built and validated every part.
-      this.store = parts.store;
-      this.trees = parts.trees;
-      this.samplers = parts.samplers;
-      this.randoms = parts.randoms;
-      this.shingle = parts.shingle;
-      this.pointsSeen = parts.pointsSeen;
-      this.recordsSeen = parts.recordsSeen;
-    } else {
-      this.store = new PointStore(D, o.numberOfTrees * o.subSampleSize + 1, 256, o.dimensions);
-      this.trees = [];
-      this.samplers = [];
-      for (let t = 0; t < o.numberOfTrees; t++) {
-        this.trees.push(new RandomCutTree(D, o.subSampleSize, o.boxCacheMinMass));
-        this.samplers.push(new Sampler(o.subSampleSize));
-      }
-      this.randoms = treeRandoms(o.seed, o.numberOfTrees);
-      this.shingle = new ShingleBuffer(o.dimensions, o.shingleSize);
-    }
+    // A restored checkpoint's parts (state.ts has built and validated every one), or empty ones.
+    const p = parts ?? emptyParts(o, 0, o.numberOfTrees);
+    this.store = p.store;
+    this.trees = p.trees;
+    this.samplers = p.samplers;
+    this.randoms = p.randoms;
+    this.shingle = p.shingle;
+    this.pointsSeen = p.pointsSeen;
+    this.recordsSeen = p.recordsSeen;
     this.point = new Float64Array(D);
     this.work = new Float64Array(2 * D);
     this.pointBox = new Float64Array(2 * D);
@@ -257,24 +273,7 @@ export class RandomCutForest {
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to <= from || to > o.numberOfTrees) {
       throw new RangeError(`subsetOfTrees: [${from}, ${to}) is not a range of the ${o.numberOfTrees} trees`);
     }
-    const D = o.dimensions * o.shingleSize;
-    const n = to - from;
-    const trees: RandomCutTree[] = [];
-    const samplers: Sampler[] = [];
-    for (let t = 0; t < n; t++) {
-      trees.push(new RandomCutTree(D, o.subSampleSize, o.boxCacheMinMass));
-      samplers.push(new Sampler(o.subSampleSize));
-    }
-    const parts: ForestParts = {
-      store: new PointStore(D, n * o.subSampleSize + 1, 256, o.dimensions),
-      trees,
-      samplers,
-      randoms: treeRandoms(o.seed, to).slice(from),
-      shingle: new ShingleBuffer(o.dimensions, o.shingleSize),
-      pointsSeen: 0,
-      recordsSeen: 0,
-    };
-    return new RandomCutForest({ ...options, seed: o.seed, numberOfTrees: n }, parts);
+    return new RandomCutForest({ ...options, seed: o.seed, numberOfTrees: to - from }, emptyParts(o, from, to));
   }
 
   /**
@@ -291,11 +290,15 @@ export class RandomCutForest {
     return true;
   }
 
-  /** Bytes held by the forest's typed arrays (point store, trees, samplers, shingle). */
+  /** Bytes held by the forest's typed arrays (point store, tree storages with their box pools, samplers, shingle). */
   get byteLength(): number {
     let bytes = this.store.byteLength + this.shingle.ring.byteLength;
-    for (const tree of this.trees) bytes += tree.byteLength;
-    for (const sampler of this.samplers) bytes += sampler.byteLength;
+    const storages = new Set<TreeStorage>();
+    for (const tree of this.trees) storages.add(tree.storage);
+    for (const storage of storages) bytes += storage.byteLength;
+    const samplerStorages = new Set<SamplerStorage>();
+    for (const sampler of this.samplers) samplerStorages.add(sampler.storage);
+    for (const storage of samplerStorages) bytes += storage.byteLength;
     return bytes;
   }
 
@@ -331,17 +334,15 @@ export class RandomCutForest {
         roundPointBox(point, this.pointBox);
         rounded = true;
       }
+      const tree = this.trees[i]!;
       if (!sampler.isFull) {
-        const held = this.trees[i]!.insert(point, this.pointBox, slot, store, rng);
-        store.incRef(held);
-        sampler.push(key, held);
+        store.incRef(tree.insert(point, this.pointBox, slot, store, rng));
+        sampler.push(key, tree.insertedLeaf);
       } else {
-        const evicted = sampler.topPoint;
-        const tree = this.trees[i]!;
+        const evicted = tree.leafPoint[sampler.topLeaf]!;
         tree.delete(evicted, store);
-        const held = tree.insert(point, this.pointBox, slot, store, rng);
-        store.incRef(held);
-        sampler.replaceTop(key, held);
+        store.incRef(tree.insert(point, this.pointBox, slot, store, rng));
+        sampler.replaceTop(key, tree.insertedLeaf);
         store.decRef(evicted);
       }
     }

@@ -39,10 +39,16 @@ export interface RandomCutForestOptions {
   /**
    * Memory against speed (not a KDA parameter): a tree keeps the bounding box of a subtree only when
    * the subtree holds at least this many sampled points; smaller subtrees' boxes are recomputed from
-   * their points when a score, insert or delete needs them. Integer, 1 to 4096. Default 1: every box
-   * is kept (fastest). Scores are bit-identical for every value. On the benchmark's configurations,
-   * 16 takes 40-60% less memory for multi-dimensional points at 35-45% of the speed (see the
-   * README's performance section).
+   * their points when a score, insert or delete needs them. Integer, 1 to 4096. Scores are
+   * bit-identical for every value. Default (`defaultBoxCacheMinMass`):
+   * - 3 for points of two or more coordinates: every box is kept but those of two-point subtrees (a
+   *   third of them), which are computed exactly from their two points (1 and 2 act as 3). Larger
+   *   values save memory at a large cost in speed (see the README's performance section);
+   * - `subSampleSize + 1` (no box kept) for one-coordinate points (`dimensions x shingleSize = 1`):
+   *   a one-dimensional subtree's box runs from its leftmost leaf's point to its rightmost leaf's,
+   *   found in a walk of the subtree's height, so a cache saves less time than elsewhere (config A
+   *   of the benchmark: process about a fifth slower without it) for a fifth of the memory (0.24 MB
+   *   of a 100-tree forest: the boxes, and the box slots and internal masses that only a cache needs).
    */
   boxCacheMinMass?: number;
 }
@@ -69,8 +75,11 @@ export const DEFAULTS = Object.freeze({
   numberOfTrees: 100,
   subSampleSize: 256,
   timeDecay: 100_000,
-  /** Not KDA's: every bounding box cached. */
-  boxCacheMinMass: 1,
+  /**
+   * Not KDA's: every bounding box cached but those of two-point subtrees (for points of two or more
+   * coordinates; see `defaultBoxCacheMinMass`).
+   */
+  boxCacheMinMass: 3,
 });
 
 /**
@@ -124,6 +133,18 @@ function randomSeed(): string {
 }
 
 /**
+ * The default `boxCacheMinMass` of a forest whose points have `coordinates` values
+ * (`dimensions x shingleSize`): `DEFAULTS.boxCacheMinMass` (3), or `subSampleSize + 1` (no box
+ * cached) for one-coordinate points, whose boxes the trees read from their outermost leaves.
+ * @example
+ * defaultBoxCacheMinMass(8, 256); // 3
+ * defaultBoxCacheMinMass(1, 256); // 257: no subtree holds that many points
+ */
+export function defaultBoxCacheMinMass(coordinates: number, subSampleSize: number): number {
+  return coordinates === 1 ? subSampleSize + 1 : DEFAULTS.boxCacheMinMass;
+}
+
+/**
  * Validates forest options and fills in KDA's defaults.
  * @throws TypeError for a wrong type, RangeError for a value out of range; the message names the
  *   option, the value and what is allowed.
@@ -159,6 +180,9 @@ export function resolveForestOptions(options: RandomCutForestOptions): ResolvedF
     seed = String(options.seed);
   } else if (typeof options.seed === 'string') seed = options.seed;
   else throw new TypeError(`option seed must be a number or a string, got ${typeof options.seed}`);
-  const boxCacheMinMass = checkNumberOption('boxCacheMinMass', options.boxCacheMinMass ?? DEFAULTS.boxCacheMinMass, true);
+  const boxCacheMinMass =
+    options.boxCacheMinMass === undefined
+      ? defaultBoxCacheMinMass(dimensions * shingleSize, subSampleSize)
+      : checkNumberOption('boxCacheMinMass', options.boxCacheMinMass, true);
   return { dimensions, shingleSize, numberOfTrees, subSampleSize, timeDecay, outputAfter, seed, boxCacheMinMass };
 }

@@ -13,12 +13,13 @@
  */
 import { crc32 } from './crc32.js';
 import { RandomCutForest } from './forest.js';
-import { resolveForestOptions, type ResolvedForestOptions } from './options.js';
+import { defaultBoxCacheMinMass, resolveForestOptions, type ResolvedForestOptions } from './options.js';
 import { PointStore } from './point-store.js';
 import { TreeRandom } from './random.js';
-import { Sampler } from './sampler.js';
+import { Sampler, SamplerStorage } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
-import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree } from './tree.js';
+import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree, cachesNoBox } from './tree.js';
+import { TreeStorages, type TreeStorage } from './tree-storage.js';
 
 /**
  * Current version of both state formats.
@@ -28,7 +29,7 @@ import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree } from './tree.js';
 export const STATE_VERSION = 1;
 const FORMAT = 'random-cut-forest';
 const MAGIC = [0x52, 0x43, 0x46, 0x53]; // "RCFS"
-// magic, u16 version, u16 boxCacheMinMass (0 and 1: every box cached; it only sets how much the
+// magic, u16 version, u16 boxCacheMinMass (0: the default; it only sets how much the
 // restored forest caches, never a score), u32 body length
 const HEADER_BYTES = 12;
 const TRAILER_BYTES = 4; // crc32 of header + body
@@ -88,7 +89,7 @@ export interface ForestState {
     timeDecay: number;
     outputAfter: number;
     seed: string;
-    /** Present when not 1 (every box cached). */
+    /** Present when not the default (3). */
     boxCacheMinMass?: number;
   };
   pointsSeen: number;
@@ -109,13 +110,16 @@ export function forestToState(forest: RandomCutForest): ForestState {
   // Dense renumbering of the live slots in store order, so that a restore, adding the points in
   // this order, stores overlapping shingles overlapping again.
   const live = new Set<number>();
-  for (const sampler of forest.samplers) for (let i = 0; i < sampler.size; i++) live.add(sampler.points[i]!);
-  const slots = [...live].sort((a, b) => store.start[a]! - store.start[b]! || a - b);
+  forest.samplers.forEach((sampler, t) => {
+    const leafPoint = forest.trees[t]!.leafPoint;
+    for (let i = 0; i < sampler.size; i++) live.add(leafPoint[sampler.leafAt(i)]!);
+  });
+  const slots = [...live].sort((a, b) => store.offset(a) - store.offset(b) || a - b);
   const dense = new Map<number, number>();
   const points: number[] = [];
   for (const slot of slots) {
     dense.set(slot, dense.size);
-    const off = store.start[slot]!;
+    const off = store.offset(slot);
     for (let k = 0; k < D; k++) points.push(store.data[off + k]!);
   }
   const denseOf = (slot: number): number => dense.get(slot)!;
@@ -123,8 +127,8 @@ export function forestToState(forest: RandomCutForest): ForestState {
   for (let t = 0; t < forest.numberOfTrees; t++) {
     const sampler = forest.samplers[t]!;
     const tree = forest.trees[t]!;
-    const keys = Array.from(sampler.keys.subarray(0, sampler.size));
-    const samples = Array.from(sampler.points.subarray(0, sampler.size), denseOf);
+    const keys = Array.from({ length: sampler.size }, (_, i) => sampler.keyAt(i));
+    const samples = Array.from({ length: sampler.size }, (_, i) => denseOf(tree.leafPoint[sampler.leafAt(i)]!));
     const nodes: number[] = [];
     if (tree.root !== NO_ROOT) {
       const stack = [tree.root];
@@ -132,7 +136,7 @@ export function forestToState(forest: RandomCutForest): ForestState {
         const ref = stack.pop()!;
         if (ref < 0) nodes.push(0, denseOf(tree.leafPoint[~ref]!), tree.leafMass[~ref]!);
         else {
-          nodes.push(tree.cutDim[ref]! + 1, tree.cutValue[ref]!);
+          nodes.push(tree.cutDimension(ref) + 1, tree.cutValue[ref]!);
           stack.push(tree.right[ref]!, tree.left[ref]!);
         }
       }
@@ -152,7 +156,9 @@ export function forestToState(forest: RandomCutForest): ForestState {
       timeDecay: forest.timeDecay,
       outputAfter: forest.outputAfter,
       seed: forest.seed,
-      ...(forest.boxCacheMinMass !== 1 ? { boxCacheMinMass: forest.boxCacheMinMass } : {}),
+      ...(forest.boxCacheMinMass !== defaultBoxCacheMinMass(forest.dimensions * forest.shingleSize, forest.subSampleSize)
+        ? { boxCacheMinMass: forest.boxCacheMinMass }
+        : {}),
     },
     pointsSeen: forest.pointsSeen,
     recordsSeen: forest.recordsSeen,
@@ -206,8 +212,9 @@ function buildTree(
   pointCount: number,
   t: number,
   boxCacheMinMass: number,
+  storage: TreeStorage,
 ): RandomCutTree {
-  const tree = new RandomCutTree(D, capacity, boxCacheMinMass);
+  const tree = new RandomCutTree(D, capacity, boxCacheMinMass, storage);
   if (nodes.length === 0) return tree;
   const leaves: number[] = [];
   let pos = 0;
@@ -231,13 +238,12 @@ function buildTree(
     const value = nodes[pos++]!;
     if (tree.freeNodeCount === 0) fail(`tree ${t}: more than ${capacity - 1} internal nodes`);
     const n = tree.allocNode();
-    tree.cutDim[n] = dim;
-    tree.cutValue[n] = value;
+    tree.setCut(n, dim, value);
     tree.left[n] = readRef(depth + 1);
     tree.right[n] = readRef(depth + 1);
     // Children are complete: rebuild this node's mass and box.
-    tree.mass[n] = tree.massOf(tree.left[n]!) + tree.massOf(tree.right[n]!);
-    tree.settleBox(n, store.data, store.start);
+    if (!tree.cachesNothing) tree.mass[n] = tree.massOf(tree.left[n]!) + tree.massOf(tree.right[n]!);
+    tree.settleBox(n, store);
     return n;
   };
   tree.root = readRef(0);
@@ -245,7 +251,7 @@ function buildTree(
   // The cuts separate the children iff every leaf's point, followed down from the root, reaches it
   // (which also rules out two leaves with equal points).
   for (const leaf of leaves) {
-    tree.descend(store.data, store.start[tree.leafPoint[leaf]!]!);
+    tree.descend(store.data, store.offset(tree.leafPoint[leaf]!));
     if (tree.lastLeaf !== leaf) fail(`tree ${t}: a cut does not separate its children`);
   }
   tree.totalMass = tree.massOf(tree.root);
@@ -303,47 +309,51 @@ export function forestFromState(state: unknown): RandomCutForest {
   const trees: RandomCutTree[] = [];
   const samplers: Sampler[] = [];
   const randoms: TreeRandom[] = [];
+  const randomStates = new Int32Array(4 * o.numberOfTrees); // one array for every generator, as treeRandoms
+  const storages = new TreeStorages(D, o.subSampleSize, o.numberOfTrees, !cachesNoBox(o.boxCacheMinMass, o.subSampleSize));
+  const samplerStorage = new SamplerStorage(o.subSampleSize, o.numberOfTrees);
   for (let t = 0; t < o.numberOfTrees; t++) {
     const ts: unknown = state.trees[t];
     if (!isObject(ts)) fail(`tree ${t} is not an object`);
     const rs = numberArray(ts.random, `tree ${t} random`, 4);
     if (rs.length !== 4) fail(`tree ${t} random must have 4 values`);
     for (const w of rs) integer(w, `tree ${t} random word`, 0, 0xffffffff);
-    randoms.push(new TreeRandom(rs[0]!, rs[1]!, rs[2]!, rs[3]!));
+    randoms.push(new TreeRandom(rs[0]!, rs[1]!, rs[2]!, rs[3]!, randomStates, 4 * t));
     const keys = numberArray(ts.keys, `tree ${t} keys`, o.subSampleSize);
     const samples = numberArray(ts.samples, `tree ${t} samples`, o.subSampleSize);
     if (keys.length !== samples.length) fail(`tree ${t}: ${keys.length} keys but ${samples.length} samples`);
-    const sampler = new Sampler(o.subSampleSize);
     for (let i = 0; i < keys.length; i++) {
       if (i > 0 && !(keys[(i - 1) >> 1]! >= keys[i]!)) fail(`tree ${t}: sampler keys are not a max-heap`);
-      sampler.keys[i] = keys[i]!;
-      sampler.points[i] = integer(samples[i], `tree ${t} sample`, 0, pointCount - 1);
-      store.refCount[samples[i]!]!++;
+      store.incRef(integer(samples[i], `tree ${t} sample`, 0, pointCount - 1));
     }
-    sampler.size = keys.length;
-    samplers.push(sampler);
     const nodes = numberArray(ts.nodes, `tree ${t} nodes`, 3 * o.subSampleSize + 2 * o.subSampleSize);
-    const tree = buildTree(nodes, D, o.subSampleSize, store, pointCount, t, o.boxCacheMinMass);
+    const tree = buildTree(nodes, D, o.subSampleSize, store, pointCount, t, o.boxCacheMinMass, storages.next());
     // The tree holds exactly the sampler's points, with multiplicity, and no point twice.
     const held = new Map<number, number>();
-    for (let i = 0; i < sampler.size; i++) held.set(sampler.points[i]!, (held.get(sampler.points[i]!) ?? 0) + 1);
+    for (const p of samples) held.set(p, (held.get(p) ?? 0) + 1);
     const seen = new Set<string>();
+    const leafOf = new Map<number, number>();
     const free = new Uint8Array(o.subSampleSize);
-    for (let l = tree.freeLeafHead; l >= 0; l = tree.leafPoint[l]!) free[l] = 1;
+    for (let l = tree.freeLeafHead; l >= 0; l = tree.leafPoint[l]!) free[l - tree.leafBase] = 1;
     let leaves = 0;
-    for (let leaf = 0; leaf < o.subSampleSize; leaf++) {
-      if (free[leaf]) continue;
+    for (let leaf = tree.leafBase; leaf < tree.leafBase + o.subSampleSize; leaf++) {
+      if (free[leaf - tree.leafBase]) continue;
       leaves++;
       const p = tree.leafPoint[leaf]!;
       if (held.get(p) !== tree.leafMass[leaf]) fail(`tree ${t}: leaf masses do not match its sampler`);
       const key = Array.from(store.pointAt(p)).join(',');
       if (seen.has(key)) fail(`tree ${t}: the same point in two leaves`);
       seen.add(key);
+      leafOf.set(p, leaf);
     }
+    // Sampler entries refer to the tree's leaves (every sample has one: the masses matched).
+    const sampler = new Sampler(o.subSampleSize, samplerStorage);
+    for (let i = 0; i < keys.length; i++) sampler.appendRaw(keys[i]!, leafOf.get(samples[i]!)!);
+    samplers.push(sampler);
     if (leaves !== held.size || tree.totalMass !== sampler.size) fail(`tree ${t}: leaves do not match its sampler`);
     trees.push(tree);
   }
-  for (let p = 0; p < pointCount; p++) if (store.refCount[p] === 0) fail(`point ${p} is not sampled by any tree`);
+  for (let p = 0; p < pointCount; p++) if (store.references(p) === 0) fail(`point ${p} is not sampled by any tree`);
 
   const shingle = new ShingleBuffer(o.dimensions, k);
   shingle.ring.set(ring);
@@ -574,7 +584,7 @@ export function stateFromBytes(bytes: Uint8Array): ForestState {
     timeDecay,
     outputAfter,
     seed,
-    ...(boxCacheMinMass > 1 ? { boxCacheMinMass } : {}),
+    ...(boxCacheMinMass > 0 ? { boxCacheMinMass } : {}),
   };
   // Validate sizes before reading arrays whose lengths they imply.
   try {

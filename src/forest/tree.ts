@@ -3,7 +3,9 @@
  * Only this file changes a tree; visitors read it.
  * @module
  */
+import type { BoxPool } from './box-pool.js';
 import type { PointStore } from './point-store.js';
+import { TreeStorage } from './tree-storage.js';
 import type { TreeRandom } from './random.js';
 
 /** Marks an empty tree's root. */
@@ -108,6 +110,18 @@ export function roundPointBox(point: Float64Array, out: Float64Array): void {
   }
 }
 
+/**
+ * True when a tree of `capacity` leaves with this box cache mass caches no box: no subtree can hold
+ * `max(3, boxCacheMass)` points. Such a tree needs a storage without box slots or masses
+ * (`TreeStorage`'s `keepsBoxes` false); the one rule for the tree, the forest and the restore.
+ * @example
+ * cachesNoBox(257, 256); // true: the one-coordinate default
+ * cachesNoBox(3, 256); // false
+ */
+export function cachesNoBox(boxCacheMass: number, capacity: number): boolean {
+  return Math.max(3, boxCacheMass) > capacity;
+}
+
 /** The largest capacity (leaves) that the Int16 storage allows. */
 const MAX_CAPACITY = 16384;
 
@@ -118,14 +132,11 @@ const MAX_CAPACITY = 16384;
 const SHARED_PATH = new Int16Array(MAX_CAPACITY);
 const WALK_STACK = new Int16Array(MAX_CAPACITY + 2);
 
-/** `boxSlot` of every tree that caches all boxes (read by no one: empty and shared). */
-const NO_BOX_SLOTS = new Int16Array(0);
-
 /** Float scratch of one dimension count, shared by the trees with that many dimensions. */
 interface BoxScratch {
   /** The running box of `extendRun`. */
   run: Float64Array;
-  /** Children's boxes in `delete`. */
+  /** Children's boxes in `delete` (a two-point child's unrounded). */
   childA: Float64Array;
   childB: Float64Array;
   /** `drawCut`'s extended ranges. */
@@ -168,31 +179,49 @@ function scratchFor(D: number): BoxScratch {
  *   float64), never narrower than the points. Rounding is monotone, so the rounded box of a union is
  *   the union of the rounded boxes: a box is the same whichever way it was built or updated. A leaf's
  *   box is its point, exact (so a cut drawn between a point and a leaf always separates them).
- * - Box cache: node n has a cached box iff `mass[n] >= boxCacheMass`; then `boxSlot[n] = j >= 0` and
- *   `boxes[j * 2D + i]` / `boxes[j * 2D + D + i]` are the min / max of coordinate i of n's box.
- *   Otherwise `boxSlot[n] = -1` and the box is computed from the subtree's points when needed (fewer
- *   than `boxCacheMass` leaves). Masses grow towards the root, so the uncached nodes on any path are
- *   the lowest ones. With `cachesAll`
- *   (`boxCacheMass <= 2`: every internal node holds 2 points or more) node n's box is slot n and
- *   `boxSlot` is empty, so the default path reads no slot.
+ * - A node of two points (`mass[n] === 2`: two leaves of one point each, a "cherry") is the
+ *   exception: its box is the exact (float64) box of its two points, computed from them whenever it
+ *   is needed, never cached. A third of the internal nodes are cherries, and a query that reaches a
+ *   leaf meets one as the leaf's parent two times in three: its two points are the leaf's (just read
+ *   for the duplicate test) and the sibling's, so the box costs one more point read, not a third
+ *   of the box memory.
+ * - One coordinate (`dimensions === 1`): every cut is on coordinate 0 and `cutDim` is empty (read
+ *   `cutDimension(n)`). A subtree's box then runs from its leftmost leaf's point to its rightmost
+ *   leaf's (`foldSpines`).
+ * - When `cachesNothing` (`boxCacheMass > capacity`), `boxSlot` and `mass` are empty and never
+ *   read: every box is computed (`boxSlotOf(n)` is -1), a two-point node is recognised from its
+ *   two children (`twoPoints`), and `massOf` sums a subtree's leaves.
+ * - Box cache: node n has a cached box iff `mass[n] >= boxCacheMass` (at least 3); then
+ *   `boxSlot[n] = j >= 0` and `pool.boxes[j * 2D + i]` / `pool.boxes[j * 2D + D + i]` are the min /
+ *   max of coordinate i of n's box. Otherwise `boxSlot[n] = -1` and the box is computed from the
+ *   subtree's points when needed (fewer than `boxCacheMass` leaves). Masses grow towards the root,
+ *   so the uncached nodes on any path are the lowest ones. The pool may be shared with other trees.
  * - No two leaves hold equal points; `totalMass` is the root's mass (0 when `root === NO_ROOT`).
- * - Free lists, threaded through the arrays (last in, first out; slot 0 is handed out first):
+ * - Free lists, threaded through the arrays (last in, first out; the first index of the tree's range is
+ *   handed out first):
  *   free internal nodes through `left` (from `freeNodeHead`, -1 ends), free leaves through
- *   `leafPoint` (from `freeLeafHead`), free box slots through `boxes[j * 2D]` (from `freeBoxHead`);
- *   box slots `>= boxSlotsUsed` were never used.
+ *   `leafPoint` (from `freeLeafHead`); free box slots are the pool's.
  * - `path[0 .. depth)` is scratch (shared by all trees): the internal nodes on the last descent,
  *   root first.
  *
- * Storage: node and leaf indexes, cut dimensions, masses and box slots are Int16 (capacity <= 16384
- * leaves and dimensions <= 32767, checked by the constructor); `leafPoint` holds point-store slots
- * (up to trees x sample size) and stays Int32; cut values are float64, boxes float32 (coordinates
- * are at most MAX_BOX_VALUE in magnitude, checked by the forest).
+ * Storage: the arrays are a `TreeStorage`'s, shared by a group of trees; this tree's nodes and
+ * leaves are its own index ranges in them (from `nodeBase` / `leafBase`), and every reference it
+ * stores is an index in the group's arrays. Node and leaf indexes, cut dimensions, masses and box
+ * slots are Int16 (the storage holds at most 32,767 nodes and 32,768 leaves; capacity <= 16384 and
+ * dimensions <= 32767, checked by the constructor); `leafPoint` holds point-store slots (up to
+ * trees x sample size) and stays Int32; cut values are float64, boxes float32 (coordinates are at
+ * most MAX_BOX_VALUE in magnitude, checked by the forest).
  */
 export class RandomCutTree {
   readonly dimensions: number;
   readonly capacity: number;
-  /** Internal nodes of at least this mass keep a cached box; lighter ones are computed on demand. */
+  /** Internal nodes of at least this mass (3 or more) keep a cached box; lighter ones are computed on demand. */
   readonly boxCacheMass: number;
+  /**
+   * True when no node can reach `boxCacheMass` (it exceeds the capacity): the tree caches no box,
+   * and its storage keeps no `boxSlot` nor `mass` (both empty; see `boxSlotOf`, `twoPoints`, `massOf`).
+   */
+  readonly cachesNothing: boolean;
   root = NO_ROOT;
   totalMass = 0;
   readonly left: Int16Array;
@@ -200,14 +229,16 @@ export class RandomCutTree {
   readonly cutDim: Int16Array;
   readonly cutValue: Float64Array;
   readonly mass: Int16Array;
-  /** Whether every internal node has a cached box (`boxCacheMass <= 2`): then node n's box is slot n. */
-  readonly cachesAll: boolean;
-  /** Node n's box slot, or -1 (unused, length 0, when `cachesAll`). */
+  /** Node n's slot in `pool`, or -1. */
   readonly boxSlot: Int16Array;
-  /** The box pool; grows (by half) when every slot is taken, so a reference must be re-read after an insert. */
-  boxes: Float32Array;
-  boxSlotsUsed = 0;
-  freeBoxHead = -1;
+  /** Where the cached boxes live (the storage's, shared; its array grows, so re-read it after an insert). */
+  readonly pool: BoxPool;
+  /** The arrays this tree's nodes and leaves live in (shared with the other trees of the group). */
+  readonly storage: TreeStorage;
+  /** This tree's internal nodes are `[nodeBase, nodeBase + capacity - 1)` of the storage's arrays. */
+  readonly nodeBase: number;
+  /** This tree's leaves are `[leafBase, leafBase + capacity)`. */
+  readonly leafBase: number;
   readonly leafPoint: Int32Array;
   readonly leafMass: Int16Array;
   freeNodeHead: number;
@@ -217,53 +248,53 @@ export class RandomCutTree {
   readonly path: Int16Array = SHARED_PATH;
   /** The leaf slot reached by the last `descend`. */
   lastLeaf = 0;
+  /** The leaf that holds the point of the last `insert` (new, or an equal point's whose mass grew). */
+  insertedLeaf = 0;
   /** The running box of `extendRun` (shared scratch, length 2D). */
   readonly run: Float64Array;
   private readonly scratch: BoxScratch;
 
   /**
-   * @param boxCacheMass internal nodes with at least this many points keep a cached box; 1 or 2 (the
-   *   default: every internal node holds at least 2) caches every box, on the fast path.
+   * @param boxCacheMass internal nodes with at least this many points keep a cached box; values
+   *   below 3 act as 3 (the default: every node but the two-point ones).
+   * @param storage the group whose arrays and box pool the tree takes a part of (`TreeStorages`
+   *   gives a forest's trees theirs); by default a storage of its own.
    */
-  constructor(dimensions: number, capacity: number, boxCacheMass = 1) {
+  constructor(dimensions: number, capacity: number, boxCacheMass = 3, storage?: TreeStorage) {
     if (capacity > MAX_CAPACITY || dimensions > 32767) {
       throw new RangeError(`tree: capacity ${capacity} / dimensions ${dimensions} exceed the Int16 storage`);
     }
     this.dimensions = dimensions;
     this.capacity = capacity;
-    this.boxCacheMass = Math.max(2, boxCacheMass);
-    this.cachesAll = this.boxCacheMass <= 2; // every internal node holds at least 2 points
+    this.boxCacheMass = Math.max(3, boxCacheMass);
+    this.cachesNothing = cachesNoBox(boxCacheMass, capacity);
     const nodes = Math.max(1, capacity - 1);
-    // Every fixed-size array is a view on one buffer: a typed array with its own ArrayBuffer costs
-    // about 190 bytes of V8 heap, a view on a shared one about 80 (nine arrays a tree). Widest
-    // elements first, so every view is aligned; the box pool first of all, at the buffer's own
-    // (allocator) alignment as when it had its own buffer. Paired D update runs against separate
-    // buffers: about 13% slower with the cut values first (3 pairs), within noise with the pool first
-    // (median ratio 1.03 over 5 pairs). The pool of a partial cache grows: its own buffer.
-    const poolBytes = this.cachesAll ? nodes * 2 * dimensions * 4 : 0;
-    const slab = new ArrayBuffer(nodes * 8 + poolBytes + capacity * 4 + (4 * nodes + capacity + (this.cachesAll ? 0 : nodes)) * 2);
-    let at = 0;
-    const take = (bytes: number): number => {
-      const offset = at;
-      at += bytes;
-      return offset;
-    };
-    // Nodes of mass >= m number about 2 capacity / m in a random tree: start a little above that.
-    const slots = this.cachesAll ? nodes : Math.min(nodes, Math.ceil((2.5 * capacity) / this.boxCacheMass) + 4);
-    this.boxes = this.cachesAll ? new Float32Array(slab, take(poolBytes), nodes * 2 * dimensions) : new Float32Array(slots * 2 * dimensions);
-    this.cutValue = new Float64Array(slab, take(nodes * 8), nodes);
-    this.leafPoint = new Int32Array(slab, take(capacity * 4), capacity);
-    this.left = new Int16Array(slab, take(nodes * 2), nodes);
-    this.right = new Int16Array(slab, take(nodes * 2), nodes);
-    this.cutDim = new Int16Array(slab, take(nodes * 2), nodes);
-    this.mass = new Int16Array(slab, take(nodes * 2), nodes);
-    this.leafMass = new Int16Array(slab, take(capacity * 2), capacity);
-    this.boxSlot = this.cachesAll ? NO_BOX_SLOTS : new Int16Array(slab, take(nodes * 2), nodes).fill(-1);
-    for (let i = 0; i < nodes; i++) this.left[i] = i + 1 < nodes ? i + 1 : -1;
-    for (let i = 0; i < capacity; i++) this.leafPoint[i] = i + 1 < capacity ? i + 1 : -1;
-    this.freeNodeHead = 0;
+    this.storage = storage ?? new TreeStorage(dimensions, capacity, 1, !this.cachesNothing);
+    if (this.storage.dimensions !== dimensions || this.storage.capacity !== capacity) {
+      throw new RangeError(`tree: a storage for ${this.storage.dimensions} dimensions and capacity ${this.storage.capacity}, not ${dimensions} and ${capacity}`);
+    }
+    if (!this.cachesNothing && !this.storage.keepsBoxes) {
+      throw new RangeError(`tree: box cache mass ${this.boxCacheMass} caches boxes, but the storage keeps none`);
+    }
+    const part = this.storage.join();
+    this.nodeBase = part * nodes;
+    this.leafBase = part * capacity;
+    this.cutValue = this.storage.cutValue;
+    this.leafPoint = this.storage.leafPoint;
+    this.left = this.storage.left;
+    this.right = this.storage.right;
+    this.cutDim = this.storage.cutDim;
+    this.mass = this.storage.mass;
+    this.boxSlot = this.storage.boxSlot;
+    this.leafMass = this.storage.leafMass;
+    this.pool = this.storage.pool;
+    const nodeEnd = this.nodeBase + nodes;
+    const leafEnd = this.leafBase + capacity;
+    for (let i = this.nodeBase; i < nodeEnd; i++) this.left[i] = i + 1 < nodeEnd ? i + 1 : -1;
+    for (let i = this.leafBase; i < leafEnd; i++) this.leafPoint[i] = i + 1 < leafEnd ? i + 1 : -1;
+    this.freeNodeHead = this.nodeBase;
     this.freeNodeCount = nodes;
-    this.freeLeafHead = 0;
+    this.freeLeafHead = this.leafBase;
     this.freeLeafCount = capacity;
     this.scratch = scratchFor(dimensions);
     this.run = this.scratch.run;
@@ -275,6 +306,14 @@ export class RandomCutTree {
    * slot is `lastLeaf`). The tree must not be empty.
    */
   descend(coords: Float64Array, off: number): number {
+    // The hot callers (score, attribution, insert, delete) make this choice themselves: through
+    // this wrapper, B score measured 0.96-0.975 and D process 0.94 of the build before
+    // one-coordinate trees, and about 1.0 without it (bench/NOTES.md, item 26).
+    return this.dimensions === 1 ? this.descend1(coords[off]!) : this.descendCuts(coords, off);
+  }
+
+  /** `descend` for a tree of two or more coordinates (reads `cutDim`). */
+  descendCuts(coords: Float64Array, off: number): number {
     const path = this.path;
     const cutDim = this.cutDim;
     const cutValue = this.cutValue;
@@ -290,9 +329,70 @@ export class RandomCutTree {
     return depth;
   }
 
-  /** Mass of a node reference (internal or leaf). */
+  /** `descend` for a one-coordinate tree, which stores no cut dimension. */
+  descend1(x: number): number {
+    const path = this.path;
+    const cutValue = this.cutValue;
+    const left = this.left;
+    const right = this.right;
+    let ref = this.root;
+    let depth = 0;
+    while (ref >= 0) {
+      path[depth++] = ref;
+      ref = x <= cutValue[ref]! ? left[ref]! : right[ref]!;
+    }
+    this.lastLeaf = ~ref;
+    return depth;
+  }
+
+  /** The coordinate internal node n cuts (0 for a one-coordinate tree, which stores none). */
+  cutDimension(n: number): number {
+    return this.dimensions === 1 ? 0 : this.cutDim[n]!;
+  }
+
+  /** Node n's box slot in `pool`, or -1 when it has none (always, when `cachesNothing`). */
+  boxSlotOf(n: number): number {
+    return this.cachesNothing ? -1 : this.boxSlot[n]!;
+  }
+
+  /** Sets internal node n's cut (the dimension is not stored for a one-coordinate tree). */
+  setCut(n: number, dimension: number, value: number): void {
+    if (this.dimensions > 1) this.cutDim[n] = dimension;
+    this.cutValue[n] = value;
+  }
+
+  /**
+   * Mass of a node reference (internal or leaf). When the tree caches no box it stores no internal
+   * masses, and an internal node's mass is summed over its leaves (a walk of the subtree).
+   */
   massOf(ref: number): number {
-    return ref >= 0 ? this.mass[ref]! : this.leafMass[~ref]!;
+    if (ref < 0) return this.leafMass[~ref]!;
+    if (!this.cachesNothing) return this.mass[ref]!;
+    let sum = 0;
+    const stack = WALK_STACK;
+    let top = 0;
+    stack[top++] = ref;
+    while (top > 0) {
+      const r = stack[--top]!;
+      if (r < 0) sum += this.leafMass[~r]!;
+      else {
+        stack[top++] = this.left[r]!;
+        stack[top++] = this.right[r]!;
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * True when internal node n holds exactly two points (two leaves of mass 1: a "cherry", whose
+   * box is the exact box of its two points). Read from `mass`, or, when the tree stores no
+   * masses (`cachesNothing`), from its children: both leaves, each of mass 1.
+   */
+  twoPoints(n: number): boolean {
+    if (!this.cachesNothing) return this.mass[n] === 2;
+    const l = this.left[n]!;
+    const r = this.right[n]!;
+    return (l & r) < 0 && this.leafMass[~l] === 1 && this.leafMass[~r] === 1;
   }
 
   /** Takes a free internal node (one must be free). */
@@ -300,7 +400,7 @@ export class RandomCutTree {
     const n = this.freeNodeHead;
     this.freeNodeHead = this.left[n]!;
     this.freeNodeCount--;
-    if (!this.cachesAll) this.boxSlot[n] = -1;
+    if (!this.cachesNothing) this.boxSlot[n] = -1;
     return n;
   }
 
@@ -313,7 +413,7 @@ export class RandomCutTree {
   }
 
   private freeNode(n: number): void {
-    if (!this.cachesAll && this.boxSlot[n]! >= 0) this.freeBox(n);
+    if (!this.cachesNothing && this.boxSlot[n]! >= 0) this.freeBox(n);
     this.left[n] = this.freeNodeHead;
     this.freeNodeHead = n;
     this.freeNodeCount++;
@@ -325,31 +425,16 @@ export class RandomCutTree {
     this.freeLeafCount++;
   }
 
-  /** Gives node n (uncached) a box slot and returns its offset in `boxes`. */
+  /** Gives node n (uncached) a box slot and returns its offset in `pool.boxes` (which may have grown). */
   private allocBox(n: number): number {
-    const D2 = 2 * this.dimensions;
-    if (this.cachesAll) return n * D2;
-    let j = this.freeBoxHead;
-    if (j >= 0) this.freeBoxHead = this.boxes[j * D2]!;
-    else {
-      if ((this.boxSlotsUsed + 1) * D2 > this.boxes.length) {
-        const nodes = this.left.length;
-        const slots = Math.min(nodes, Math.max(this.boxSlotsUsed + 8, Math.ceil(this.boxSlotsUsed * 1.5)));
-        const grown = new Float32Array(slots * D2);
-        grown.set(this.boxes);
-        this.boxes = grown;
-      }
-      j = this.boxSlotsUsed++;
-    }
+    const j = this.pool.alloc();
     this.boxSlot[n] = j;
-    return j * D2;
+    return j * 2 * this.dimensions;
   }
 
-  /** Returns node n's box slot to the pool (not with `cachesAll`, where no node ever leaves the cache). */
+  /** Returns node n's box slot to the pool. */
   private freeBox(n: number): void {
-    const j = this.boxSlot[n]!;
-    this.boxes[j * 2 * this.dimensions] = this.freeBoxHead;
-    this.freeBoxHead = j;
+    this.pool.free(this.boxSlot[n]!);
     this.boxSlot[n] = -1;
   }
 
@@ -359,19 +444,25 @@ export class RandomCutTree {
    * float32 values or infinities: a leaf's coordinate x lowers a min iff `roundDown32(x)` does, so
    * only coordinates that extend the box are rounded. The result is the rounded box of the union.
    */
-  private foldSubtree(ref: number, out: Float64Array, oo: number, data: Float64Array, start: Int32Array): void {
+  private foldSubtree(ref: number, out: Float64Array, oo: number, store: PointStore): void {
     const D = this.dimensions;
+    if (D === 1) {
+      this.foldSpines(ref, out, oo, store);
+      return;
+    }
+    const data = store.data;
     const D2 = 2 * D;
     const stack = WALK_STACK;
     const boxSlot = this.boxSlot;
-    const boxes = this.boxes;
+    const none = this.cachesNothing;
+    const boxes = this.pool.boxes;
     const leafPoint = this.leafPoint;
     let top = 0;
     stack[top++] = ref;
     while (top > 0) {
       const r = stack[--top]!;
       if (r < 0) {
-        const p = start[leafPoint[~r]!]!;
+        const p = store.offset(leafPoint[~r]!);
         for (let i = 0; i < D; i++) {
           const x = data[p + i]!;
           if (x < out[oo + i]!) out[oo + i] = roundDown32(x);
@@ -379,7 +470,7 @@ export class RandomCutTree {
         }
         continue;
       }
-      const j = this.cachesAll ? r : boxSlot[r]!;
+      const j = none ? -1 : boxSlot[r]!;
       if (j < 0) {
         stack[top++] = this.left[r]!;
         stack[top++] = this.right[r]!;
@@ -395,57 +486,112 @@ export class RandomCutTree {
     }
   }
 
+  /**
+   * `foldSubtree` for one-dimensional trees, in O(height) rather than O(leaves): every cut is on the
+   * one coordinate, so the points under a left child all lie at or below the cut and those under a
+   * right child above it. The subtree's smallest point is therefore its leftmost leaf's and its
+   * largest its rightmost leaf's: follow the left (right) children down to a leaf, or to a cached
+   * node, whose box min (max) is the answer. Same result as walking every leaf, bit for bit.
+   */
+  private foldSpines(ref: number, out: Float64Array, oo: number, store: PointStore): void {
+    this.foldLeftSpine(ref, out, oo, store);
+    this.foldRightSpine(ref, out, oo, store);
+  }
+
+  /** The min half of `foldSpines`: lowers `out[oo]` to the subtree's rounded minimum. */
+  private foldLeftSpine(ref: number, out: Float64Array, oo: number, store: PointStore): void {
+    const boxSlot = this.boxSlot;
+    const left = this.left;
+    let r = ref;
+    if (this.cachesNothing) while (r >= 0) r = left[r]!;
+    else while (r >= 0 && boxSlot[r]! < 0) r = left[r]!;
+    if (r < 0) {
+      const x = store.data[store.offset(this.leafPoint[~r]!)]!;
+      if (x < out[oo]!) out[oo] = roundDown32(x);
+    } else {
+      const a = this.pool.boxes[boxSlot[r]! * 2]!;
+      if (a < out[oo]!) out[oo] = a;
+    }
+  }
+
+  /** The max half of `foldSpines`: raises `out[oo + 1]` to the subtree's rounded maximum. */
+  private foldRightSpine(ref: number, out: Float64Array, oo: number, store: PointStore): void {
+    const boxSlot = this.boxSlot;
+    const right = this.right;
+    let r = ref;
+    if (this.cachesNothing) while (r >= 0) r = right[r]!;
+    else while (r >= 0 && boxSlot[r]! < 0) r = right[r]!;
+    if (r < 0) {
+      const x = store.data[store.offset(this.leafPoint[~r]!)]!;
+      if (x > out[oo + 1]!) out[oo + 1] = roundUp32(x);
+    } else {
+      const b = this.pool.boxes[boxSlot[r]! * 2 + 1]!;
+      if (b > out[oo + 1]!) out[oo + 1] = b;
+    }
+  }
+
   /** Writes the box of internal node `ref` (as cached: rounded outwards to float32) into `out[0 .. 2D)`. */
   boxInto(ref: number, store: PointStore, out: Float64Array): void {
-    const D = this.dimensions;
-    for (let i = 0; i < D; i++) {
-      out[i] = Infinity;
-      out[D + i] = -Infinity;
-    }
-    this.foldSubtree(ref, out, 0, store.data, store.start);
+    this.foldInto(ref, store, out);
   }
 
   /**
-   * Sets the running box `run` to the box of `path[k]` of the last descent, given that it holds the
-   * box of `path[k + 1]` (nothing is needed when k is the leaf's parent): folds in the other child.
-   * Callers go up from the leaf's parent while the nodes are uncached.
+   * Sets the running box `run` to the (rounded) box of the uncached node `path[k]` of the last
+   * descent: when `fresh`, from all its points; otherwise `run` holds the box of `path[k + 1]` and
+   * only the other child is folded in. Callers go up from the lowest uncached node above the
+   * leaf's two-point parent (whose exact box they take from its two points), so only with a
+   * `boxCacheMass` above 3.
    */
-  extendRun(k: number, depth: number, data: Float64Array, start: Int32Array): void {
-    const D = this.dimensions;
+  extendRun(k: number, fresh: boolean, store: PointStore): void {
     const run = this.run;
     const n = this.path[k]!;
-    const child = depth - 1 === k ? ~this.lastLeaf : this.path[k + 1]!;
-    if (child < 0) {
-      const a = start[this.leafPoint[~child]!]!;
-      for (let i = 0; i < D; i++) {
-        const y = data[a + i]!;
-        run[i] = roundDown32(y);
-        run[D + i] = roundUp32(y);
-      }
+    if (fresh) {
+      this.foldInto(n, store, run);
+      return;
     }
-    this.foldSubtree(this.left[n] === child ? this.right[n]! : this.left[n]!, run, 0, data, start);
+    const child = this.path[k + 1]!;
+    if (this.dimensions === 1) {
+      // One coordinate: a right sibling lies wholly above the run's box, so only its maximum can
+      // extend it (a left sibling: only its minimum).
+      if (this.left[n] === child) this.foldRightSpine(this.right[n]!, run, 0, store);
+      else this.foldLeftSpine(this.left[n]!, run, 0, store);
+      return;
+    }
+    this.foldSubtree(this.left[n] === child ? this.right[n]! : this.left[n]!, run, 0, store);
+  }
+
+  /**
+   * The store offset of the point of the other leaf under `n`, the two-point parent of leaf `leaf`.
+   * @example
+   * // after descend(q) reached leaf l at depth d, with mass[path[d - 1]] === 2:
+   * // tree.siblingPointOffset(tree.path[d - 1], l, store)
+   */
+  siblingPointOffset(n: number, leaf: number, store: PointStore): number {
+    // The other child, without a branch (which one the query reached is a coin flip for the predictor).
+    const other = this.left[n]! + this.right[n]! - ~leaf;
+    return store.offset(this.leafPoint[~other]!);
   }
 
   /**
    * Gives node n (children complete, mass set, no box slot yet) the box cache the invariant asks for:
    * a slot holding its (rounded) box when its mass is at least `boxCacheMass`, none otherwise.
    */
-  settleBox(n: number, data: Float64Array, start: Int32Array): void {
-    if (this.mass[n]! < this.boxCacheMass) return;
+  settleBox(n: number, store: PointStore): void {
+    if (this.cachesNothing || this.mass[n]! < this.boxCacheMass) return;
     const D = this.dimensions;
     const fold = this.scratch.fold;
     for (let i = 0; i < D; i++) {
       fold[i] = Infinity;
       fold[D + i] = -Infinity;
     }
-    this.foldSubtree(this.left[n]!, fold, 0, data, start);
-    this.foldSubtree(this.right[n]!, fold, 0, data, start);
+    this.foldSubtree(this.left[n]!, fold, 0, store);
+    this.foldSubtree(this.right[n]!, fold, 0, store);
     this.storeBox(this.allocBox(n), fold);
   }
 
   /** Copies the box `box[0 .. 2D)` (float32 values, as `foldSubtree` leaves them) into the pool at `bo`. */
   private storeBox(bo: number, box: Float64Array): void {
-    const boxes = this.boxes;
+    const boxes = this.pool.boxes;
     for (let i = 0; i < 2 * this.dimensions; i++) boxes[bo + i] = box[i]!;
   }
 
@@ -462,13 +608,13 @@ export class RandomCutTree {
       this.leafMass[leaf] = 1;
       this.root = ~leaf;
       this.totalMass = 1;
+      this.insertedLeaf = leaf;
       return slot;
     }
     const D = this.dimensions;
     const D2 = 2 * D;
     const data = store.data;
-    const start = store.start;
-    const depth = this.descend(point, 0);
+    const depth = D === 1 ? this.descend1(point[0]!) : this.descendCuts(point, 0);
     const leaf = this.lastLeaf;
     const leafSlot = this.leafPoint[leaf]!;
     const path = this.path;
@@ -476,21 +622,22 @@ export class RandomCutTree {
     const m = this.boxCacheMass;
     if (store.equals(leafSlot, point)) {
       this.leafMass[leaf]!++;
-      for (let k = 0; k < depth; k++) {
+      if (!this.cachesNothing) for (let k = 0; k < depth; k++) {
         const n = path[k]!;
-        if (++mass[n]! === m) this.settleBox(n, data, start); // crossed into the cache (at most one node)
+        if (++mass[n]! === m) this.settleBox(n, store); // crossed into the cache (at most one node)
       }
       this.totalMass++;
+      this.insertedLeaf = leaf;
       return leafSlot;
     }
 
     // Climb from the leaf, drawing a cut for (subtree box, point) at each level; the highest
     // separating cut wins. The leaf's box is its point, which any cut of their union separates.
-    const all = this.cachesAll;
     const boxSlot = this.boxSlot;
-    const boxes = this.boxes;
+    const none = this.cachesNothing;
+    const boxes = this.pool.boxes;
     const run = this.run;
-    const leafOff = start[leafSlot]!;
+    const leafOff = store.offset(leafSlot);
     this.drawLeafCut(data, leafOff, point, rng);
     let cutD = this.cutD;
     let cutV = this.cutV;
@@ -498,13 +645,38 @@ export class RandomCutTree {
     let siblingLevel = depth; // its index in path (depth for the leaf)
     // Ancestors at levels <= containedLevel have boxes that already contain the point.
     let containedLevel = -1;
-    for (let k = depth - 1; k >= 0; k--) {
+    let k = depth - 1;
+    if (k >= 0 && this.twoPoints(path[k]!)) {
+      // The leaf's parent holds two points: its exact box is theirs.
       const n = path[k]!;
-      const j = all ? n : boxSlot[n]!;
+      const otherOff = this.siblingPointOffset(n, leaf, store);
+      if (this.drawPairCut(data, leafOff, otherOff, point, rng)) {
+        const d = this.cutD;
+        const v = this.cutV;
+        const x = point[d]!;
+        const a = data[leafOff + d]!;
+        const b = data[otherOff + d]!;
+        if ((x <= v && (a < b ? a : b) > v) || (x > v && (a < b ? b : a) <= v)) {
+          sibling = n;
+          siblingLevel = k;
+          cutD = d;
+          cutV = v;
+        }
+        k--;
+      } else {
+        containedLevel = k;
+        k = -1;
+      }
+    }
+    let fresh = true; // `run` holds no box yet
+    for (; k >= 0; k--) {
+      const n = path[k]!;
+      const j = none ? -1 : boxSlot[n]!;
       let b: Float32Array | Float64Array = boxes;
       let bo = j * D2;
       if (j < 0) {
-        this.extendRun(k, depth, data, start); // an uncached node: its box from its points
+        this.extendRun(k, fresh, store); // an uncached node: its box from its points
+        fresh = false;
         b = run;
         bo = 0;
       }
@@ -528,8 +700,9 @@ export class RandomCutTree {
     const newLeaf = this.allocLeaf();
     this.leafPoint[newLeaf] = slot;
     this.leafMass[newLeaf] = 1;
+    this.insertedLeaf = newLeaf;
     const node = this.allocNode();
-    this.cutDim[node] = cutD;
+    if (D > 1) this.cutDim[node] = cutD;
     this.cutValue[node] = cutV;
     if (point[cutD]! <= cutV) {
       this.left[node] = ~newLeaf;
@@ -538,14 +711,17 @@ export class RandomCutTree {
       this.left[node] = sibling;
       this.right[node] = ~newLeaf;
     }
-    const nodeMass = this.massOf(sibling) + 1;
-    mass[node] = nodeMass;
     if (siblingLevel === 0) this.root = node;
     else {
       const parent = path[siblingLevel - 1]!;
       if (this.left[parent] === sibling) this.left[parent] = node;
       else this.right[parent] = node;
     }
+    this.totalMass++;
+    // A tree that caches no box keeps no internal masses (nor needs them: `twoPoints`) and no boxes.
+    if (none) return slot;
+    const nodeMass = this.massOf(sibling) + 1;
+    mass[node] = nodeMass;
     // Masses grow strictly towards the root, so at most one node of the chain reaches m now.
     let crossed = -1;
     for (let k = 0; k < siblingLevel; k++) {
@@ -557,8 +733,8 @@ export class RandomCutTree {
       // an uncached node's is folded from its points) extended by the point, rounded outwards
       // (a no-op on the float32 values of a cached box).
       const no = this.allocBox(node);
-      const pool = this.boxes; // the allocation may have grown it
-      const sj = sibling >= 0 ? (all ? sibling : boxSlot[sibling]!) : -1;
+      const pool = this.pool.boxes; // the allocation may have grown it
+      const sj = sibling >= 0 ? boxSlot[sibling]! : -1;
       if (sibling < 0) {
         for (let i = 0; i < D; i++) {
           const x = point[i]!;
@@ -583,14 +759,14 @@ export class RandomCutTree {
       } else {
         const fold = this.scratch.fold;
         for (let i = 0; i < D2; i++) fold[i] = pointBox[i]!;
-        this.foldSubtree(sibling, fold, 0, data, start);
+        this.foldSubtree(sibling, fold, 0, store);
         this.storeBox(no, fold);
       }
     }
     // Extending a box that contains the point changes nothing: only levels below containedLevel.
-    const pool = this.boxes;
+    const pool = this.pool.boxes;
     for (let k = containedLevel + 1; k < siblingLevel; k++) {
-      const j = all ? path[k]! : boxSlot[path[k]!]!;
+      const j = boxSlot[path[k]!]!;
       if (j < 0) continue;
       const bo = j * D2;
       for (let i = 0; i < D; i++) {
@@ -599,8 +775,7 @@ export class RandomCutTree {
         if (x > pool[bo + D + i]!) pool[bo + D + i] = pointBox[D + i]!;
       }
     }
-    if (crossed >= 0) this.settleBox(crossed, data, start);
-    this.totalMass++;
+    if (crossed >= 0) this.settleBox(crossed, store);
     return slot;
   }
 
@@ -694,7 +869,56 @@ export class RandomCutTree {
     this.cutV = nextDown(Math.max(data[o + last]!, point[last]!));
   }
 
-  /** The cut drawn by the last successful `drawCut` or `drawLeafCut`. */
+  /**
+   * `drawCut` for a two-point node, whose box is the exact box of its points `data[oa .. oa + D)` and
+   * `data[ob .. ob + D)` (never cached), with the same arithmetic; returns false, drawing nothing,
+   * when that box contains `point`. The third copy of the dimension-choosing loop, for the reasons
+   * given at `drawLeafCut`; `drawLeafCut(o)` as `drawPairCut(o, o)` gives the same bits but made
+   * D update 5-17% slower (3 alternating pairs of `node <build>/bench/micro.js D update 3`).
+   */
+  drawPairCut(data: Float64Array, oa: number, ob: number, point: Float64Array, rng: TreeRandom): boolean {
+    const D = this.dimensions;
+    const ranges = this.scratch.ranges;
+    let extension2 = 0;
+    let rangeSum = 0;
+    for (let i = 0; i < D; i++) {
+      const a = data[oa + i]!;
+      const b = data[ob + i]!;
+      const lo = Math.min(a, b);
+      const hi = Math.max(a, b);
+      const x = point[i]!;
+      const below = lo - x;
+      const above = x - hi;
+      const ext2 = below + Math.abs(below) + (above + Math.abs(above));
+      extension2 += ext2;
+      const range = hi - lo + 0.5 * ext2;
+      rangeSum += range;
+      ranges[i] = range;
+    }
+    if (extension2 === 0) return false;
+    let b = rng.nextDouble() * rangeSum;
+    let last = -1;
+    for (let i = 0; i < D; i++) {
+      const range = ranges[i]!;
+      if (range > 0) {
+        last = i;
+        if (b < range) {
+          const x = point[i]!;
+          const lo = Math.min(data[oa + i]!, data[ob + i]!, x);
+          const hi = Math.max(data[oa + i]!, data[ob + i]!, x);
+          this.cutD = i;
+          this.cutV = lo + b < hi ? lo + b : nextDown(hi);
+          return true;
+        }
+        b -= range;
+      }
+    }
+    this.cutD = last;
+    this.cutV = nextDown(Math.max(data[oa + last]!, data[ob + last]!, point[last]!));
+    return true;
+  }
+
+  /** The cut drawn by the last successful `drawCut`, `drawLeafCut` or `drawPairCut`. */
   cutD = 0;
   cutV = 0;
 
@@ -705,13 +929,12 @@ export class RandomCutTree {
   delete(slot: number, store: PointStore): void {
     const D = this.dimensions;
     const data = store.data;
-    const start = store.start;
-    const off = start[slot]!;
-    const depth = this.descend(data, off);
+    const off = store.offset(slot);
+    const depth = D === 1 ? this.descend1(data[off]!) : this.descendCuts(data, off);
     const leaf = this.lastLeaf;
     const leafSlot = this.leafPoint[leaf]!;
     if (leafSlot !== slot) {
-      const lo = start[leafSlot]!;
+      const lo = store.offset(leafSlot);
       for (let i = 0; i < D; i++) {
         if (data[lo + i] !== data[off + i]) throw new Error(`tree: point in slot ${slot} is not in the tree`);
       }
@@ -722,7 +945,7 @@ export class RandomCutTree {
     this.totalMass--;
     if (this.leafMass[leaf]! > 1) {
       this.leafMass[leaf]!--;
-      for (let k = 0; k < depth; k++) {
+      if (!this.cachesNothing) for (let k = 0; k < depth; k++) {
         const n = path[k]!;
         if (mass[n]!-- === m) this.freeBox(n); // fell below the cache's mass
       }
@@ -742,6 +965,7 @@ export class RandomCutTree {
       if (this.left[grand] === parent) this.left[grand] = sibling;
       else this.right[grand] = sibling;
     }
+    if (this.cachesNothing) return; // no mass to lower, no box to shrink
     for (let k = 0; k < depth - 1; k++) {
       const n = path[k]!;
       if (mass[n]!-- === m) this.freeBox(n);
@@ -750,9 +974,8 @@ export class RandomCutTree {
     // those sides (min of the children's mins, max of their maxes, rounded; every other side is
     // attained by a point that stays), and stop at the first cached ancestor whose box did not change
     // (nor can any above it). Uncached ancestors (the lowest ones) have nothing to update.
-    const all = this.cachesAll;
     const boxSlot = this.boxSlot;
-    const boxes = this.boxes;
+    const boxes = this.pool.boxes;
     const left = this.left;
     const right = this.right;
     const leafPoint = this.leafPoint;
@@ -763,7 +986,7 @@ export class RandomCutTree {
     for (let i = 0; i < D; i++) tol[i] = near(data[off + i]!);
     for (let k = depth - 2; k >= 0; k--) {
       const n = path[k]!;
-      const j = all ? n : boxSlot[n]!;
+      const j = boxSlot[n]!;
       if (j < 0) continue;
       const bo = j * D2;
       let touches = false;
@@ -777,36 +1000,49 @@ export class RandomCutTree {
         }
       }
       if (!touches) break;
-      // The children's boxes as (array, offset of the mins, offset of the maxes): a leaf's is its
-      // point (exact, in the store), a cached node's in the pool, an uncached one's folded in scratch.
+      // The children's boxes as (array, offsets of the mins, offsets of the maxes), two of each so
+      // that a two-point node needs no box: a leaf's is its point (exact, in the store), a two-point
+      // node's the min / max of its two points (exact), a cached node's in the pool, another
+      // uncached one's folded (rounded) in scratch. The side is rounded after the min / max, so
+      // every kind gives the rounded box of the union.
       const l = left[n]!;
       const r = right[n]!;
       let la: Float32Array | Float64Array = boxes;
       let lMin = 0;
       let lMax = 0;
+      let lOther = 0; // the second offset's distance from the first
       if (l < 0) {
         la = data;
-        lMin = lMax = start[leafPoint[~l]!]!;
-      } else if (all || boxSlot[l]! >= 0) {
-        lMin = (all ? l : boxSlot[l]!) * D2;
+        lMin = lMax = store.offset(leafPoint[~l]!);
+      } else if (boxSlot[l]! >= 0) {
+        lMin = boxSlot[l]! * D2;
         lMax = lMin + D;
+      } else if (mass[l] === 2) {
+        la = data;
+        lMin = lMax = store.offset(leafPoint[~left[l]!]!);
+        lOther = store.offset(leafPoint[~right[l]!]!) - lMin;
       } else {
         la = childA;
-        this.boxInto(l, store, childA);
+        this.foldInto(l, store, childA);
         lMax = D;
       }
       let ra: Float32Array | Float64Array = boxes;
       let rMin = 0;
       let rMax = 0;
+      let rOther = 0;
       if (r < 0) {
         ra = data;
-        rMin = rMax = start[leafPoint[~r]!]!;
-      } else if (all || boxSlot[r]! >= 0) {
-        rMin = (all ? r : boxSlot[r]!) * D2;
+        rMin = rMax = store.offset(leafPoint[~r]!);
+      } else if (boxSlot[r]! >= 0) {
+        rMin = boxSlot[r]! * D2;
         rMax = rMin + D;
+      } else if (mass[r] === 2) {
+        ra = data;
+        rMin = rMax = store.offset(leafPoint[~left[r]!]!);
+        rOther = store.offset(leafPoint[~right[r]!]!) - rMin;
       } else {
         ra = childB;
-        this.boxInto(r, store, childB);
+        this.foldInto(r, store, childB);
         rMax = D;
       }
       let changed = false;
@@ -814,16 +1050,16 @@ export class RandomCutTree {
         const x = data[off + i]!;
         const lo = boxes[bo + i]!;
         if (x - lo <= tol[i]! && roundDown32(x) === lo) {
-          const a = la[lMin + i]!;
-          const b = ra[rMin + i]!;
+          const a = Math.min(la[lMin + i]!, la[lMin + lOther + i]!);
+          const b = Math.min(ra[rMin + i]!, ra[rMin + rOther + i]!);
           const v = roundDown32(b < a ? b : a);
           boxes[bo + i] = v;
           if (v !== lo) changed = true;
         }
         const hi = boxes[bo + D + i]!;
         if (hi - x <= tol[i]! && roundUp32(x) === hi) {
-          const a = la[lMax + i]!;
-          const b = ra[rMax + i]!;
+          const a = Math.max(la[lMax + i]!, la[lMax + lOther + i]!);
+          const b = Math.max(ra[rMax + i]!, ra[rMax + rOther + i]!);
           const v = roundUp32(b > a ? b : a);
           boxes[bo + D + i] = v;
           if (v !== hi) changed = true;
@@ -833,12 +1069,18 @@ export class RandomCutTree {
     }
   }
 
-  /** Bytes held by the tree's own typed arrays (the shared scratch is not counted). */
+  /** Writes the rounded box of internal node n, folded from its subtree, into `out[0 .. 2D)`. */
+  private foldInto(n: number, store: PointStore, out: Float64Array): void {
+    const D = this.dimensions;
+    for (let i = 0; i < D; i++) {
+      out[i] = Infinity;
+      out[D + i] = -Infinity;
+    }
+    this.foldSubtree(n, out, 0, store);
+  }
+
+  /** Bytes of the tree's part of its storage's node and leaf arrays (neither the scratch nor the pool). */
   get byteLength(): number {
-    return (
-      this.left.byteLength + this.right.byteLength + this.cutDim.byteLength + this.cutValue.byteLength +
-      this.mass.byteLength + this.boxSlot.byteLength + this.boxes.byteLength + this.leafPoint.byteLength +
-      this.leafMass.byteLength
-    );
+    return this.storage.cutValue.buffer.byteLength / this.storage.trees;
   }
 }

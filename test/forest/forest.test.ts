@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { RandomCutForest } from '../../src/index.js';
-import { checkTree } from './helpers.js';
+import { checkPools, checkTree } from './helpers.js';
 
 function series(seed: string, n: number, dims: number): number[][] {
   const rnd = seedrandom(seed);
@@ -156,12 +156,14 @@ describe('RandomCutForest behaviour', () => {
     }
     const refs = new Map<number, number>();
     for (let t = 0; t < f.numberOfTrees; t++) {
-      const slots = checkTree(f.trees[t]!, f.store).sort((a, b) => a - b);
-      const sampled = Array.from(f.samplers[t]!.points.subarray(0, f.samplers[t]!.size)).sort((a, b) => a - b);
+      const slots = checkTree(f.trees[t]!, f.store, false).sort((a, b) => a - b);
+      const sampler = f.samplers[t]!;
+      const sampled = Array.from({ length: sampler.size }, (_, i) => f.trees[t]!.leafPoint[sampler.leafAt(i)]!).sort((a, b) => a - b);
       expect(slots).toEqual(sampled);
       for (const s of sampled) refs.set(s, (refs.get(s) ?? 0) + 1);
     }
-    for (const [slot, count] of refs) expect(f.store.refCount[slot]).toBe(count);
+    checkPools(f.trees);
+    for (const [slot, count] of refs) expect(f.store.references(slot)).toBe(count);
     expect(f.store.size).toBe(refs.size);
   });
 });

@@ -1,4 +1,5 @@
 /** Test helpers for the forest internals: scripted randomness, tree rendering and invariant checks. */
+import type { BoxPool } from '../../src/forest/box-pool.js';
 import { PointStore } from '../../src/forest/point-store.js';
 import { TreeRandom } from '../../src/forest/random.js';
 import { NO_ROOT, RandomCutTree, roundDown32, roundPointBox, roundUp32 } from '../../src/forest/tree.js';
@@ -49,21 +50,31 @@ export function render(tree: RandomCutTree, store: PointStore): string {
       const m = tree.leafMass[leaf]!;
       return m > 1 ? `[${coords}]*${m}` : `[${coords}]`;
     }
-    return `(x${tree.cutDim[ref]}<=${tree.cutValue[ref]} ${walk(tree.left[ref]!)} ${walk(tree.right[ref]!)})`;
+    return `(x${tree.cutDimension(ref)}<=${tree.cutValue[ref]} ${walk(tree.left[ref]!)} ${walk(tree.right[ref]!)})`;
   };
   return walk(tree.root);
 }
 
-/** The box of internal node n as [min[], max[]] (its cached box, or computed from its points). */
+/**
+ * The box of internal node n as [min[], max[]], as the climbs use it: its cached box, the exact box
+ * of its two points (a two-point node), or the rounded box computed from its points.
+ */
 export function boxOf(tree: RandomCutTree, n: number, store?: PointStore): [number[], number[]] {
   const D = tree.dimensions;
-  const j = tree.cachesAll ? n : tree.boxSlot[n]!;
+  const j = tree.boxSlotOf(n);
   let b: Float32Array | Float64Array;
-  if (j >= 0) b = tree.boxes.subarray(j * 2 * D, (j + 1) * 2 * D);
+  if (j >= 0) b = tree.pool.boxes.subarray(j * 2 * D, (j + 1) * 2 * D);
   else {
     if (!store) throw new Error(`node ${n} has no cached box: pass the store`);
     b = new Float64Array(2 * D);
-    tree.boxInto(n, store, b);
+    if (tree.twoPoints(n)) {
+      const a = store.pointAt(tree.leafPoint[~tree.left[n]!]!);
+      const c = store.pointAt(tree.leafPoint[~tree.right[n]!]!);
+      for (let i = 0; i < D; i++) {
+        b[i] = Math.min(a[i]!, c[i]!);
+        b[D + i] = Math.max(a[i]!, c[i]!);
+      }
+    } else tree.boxInto(n, store, b);
   }
   return [Array.from(b.subarray(0, D)), Array.from(b.subarray(D))];
 }
@@ -72,7 +83,7 @@ export function boxOf(tree: RandomCutTree, n: number, store?: PointStore): [numb
  * Checks every structural invariant of a tree and returns the list of stored slots (with
  * multiplicity). Throws with a description of the first violation.
  */
-export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
+export function checkTree(tree: RandomCutTree, store: PointStore, ownPool = true): number[] {
   const D = tree.dimensions;
   const slots: number[] = [];
   if (tree.root === NO_ROOT) {
@@ -101,7 +112,7 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
       return [m, p, p];
     }
     internal++;
-    const d = tree.cutDim[ref]!;
+    const d = tree.cutDimension(ref);
     const v = tree.cutValue[ref]!;
     const hiLeft = [...hi];
     hiLeft[d] = Math.min(hi[d]!, v);
@@ -111,10 +122,20 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
     const [mr, minR, maxR] = walk(tree.right[ref]!, loRight, hi);
     const min = minL.map((x, i) => Math.min(x, minR[i]!));
     const max = maxL.map((x, i) => Math.max(x, maxR[i]!));
-    if (tree.mass[ref] !== ml + mr) throw new Error(`node ${ref}: mass ${tree.mass[ref]} != ${ml + mr}`);
-    const slot = tree.cachesAll ? ref : tree.boxSlot[ref]!;
+    if (tree.massOf(ref) !== ml + mr) throw new Error(`node ${ref}: mass ${tree.massOf(ref)} != ${ml + mr}`);
+    if (tree.twoPoints(ref) !== (ml + mr === 2)) throw new Error(`node ${ref}: twoPoints wrong for mass ${ml + mr}`);
+    const slot = tree.boxSlotOf(ref);
     if ((slot >= 0) !== (ml + mr >= tree.boxCacheMass)) {
       throw new Error(`node ${ref}: mass ${ml + mr} but box slot ${slot} (cache mass ${tree.boxCacheMass})`);
+    }
+    // Every node's box as the tree computes it (cached, folded from the subtree, or for one
+    // coordinate read from the outermost leaves) is the exact box rounded outwards.
+    const folded = new Float64Array(2 * D);
+    tree.boxInto(ref, store, folded);
+    for (let i = 0; i < D; i++) {
+      if (folded[i] !== roundDown32(min[i]!) || folded[D + i] !== roundUp32(max[i]!)) {
+        throw new Error(`node ${ref}: box [${folded.subarray(0, D)}]..[${folded.subarray(D)}] != rounded exact [${min}]..[${max}]`);
+      }
     }
     if (slot >= 0) {
       if (boxSlots.has(slot)) throw new Error(`box slot ${slot} used twice`);
@@ -135,7 +156,7 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
   const inf = new Array<number>(D).fill(Infinity);
   const [mass] = walk(tree.root, inf.map((x) => -x), inf);
   if (mass !== tree.totalMass) throw new Error(`total mass ${tree.totalMass} != ${mass}`);
-  const nodes = tree.left.length;
+  const nodes = Math.max(1, tree.capacity - 1);
   if (internal + tree.freeNodeCount !== nodes) throw new Error('internal node leak');
   if (leaves + tree.freeLeafCount !== tree.capacity) throw new Error('leaf slot leak');
   // The threaded free lists hold exactly the unused slots.
@@ -145,16 +166,44 @@ export function checkTree(tree: RandomCutTree, store: PointStore): number[] {
   let freeLeaves = 0;
   for (let l = tree.freeLeafHead; l >= 0; l = tree.leafPoint[l]!) if (++freeLeaves > tree.capacity) throw new Error('free leaf list loops');
   if (freeLeaves !== tree.freeLeafCount) throw new Error(`free leaf list holds ${freeLeaves}, count says ${tree.freeLeafCount}`);
-  if (!tree.cachesAll) {
-    // Box slots: each either used by exactly one cached node or on the free list.
-    let freeBoxes = 0;
-    for (let j = tree.freeBoxHead; j >= 0; j = tree.boxes[j * 2 * D]!) {
-      if (boxSlots.has(j) || ++freeBoxes > tree.boxSlotsUsed) throw new Error(`box slot ${j} both used and free`);
-    }
-    if (boxSlots.size + freeBoxes !== tree.boxSlotsUsed) throw new Error('box slot leak');
+  // Box slots: each used by one cached node is off the pool's free list; with a pool of its own,
+  // every slot is either used or free.
+  const pool = tree.pool;
+  let freeBoxes = 0;
+  for (let j = pool.freeHead; j >= 0; j = pool.boxes[j * 2 * D]!) {
+    if (boxSlots.has(j) || ++freeBoxes > pool.used) throw new Error(`box slot ${j} both used and free`);
   }
+  if (freeBoxes !== pool.freeCount) throw new Error(`pool free list holds ${freeBoxes}, count says ${pool.freeCount}`);
+  for (const j of boxSlots) if (j >= pool.used) throw new Error(`box slot ${j} beyond the pool's ${pool.used}`);
+  if (ownPool && boxSlots.size + freeBoxes !== pool.used) throw new Error('box slot leak');
   if (internal !== leaves - 1) throw new Error('not a full binary tree');
   return slots;
+}
+
+/**
+ * Checks the box pools that `trees` share: no slot held by two nodes, and every slot of a pool
+ * either held by a cached node of one of its trees or on its free list (no leak).
+ */
+export function checkPools(trees: RandomCutTree[]): void {
+  const held = new Map<BoxPool, Set<number>>();
+  for (const tree of trees) {
+    let slots = held.get(tree.pool);
+    if (!slots) held.set(tree.pool, (slots = new Set<number>()));
+    const stack = tree.root === NO_ROOT ? [] : [tree.root];
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      if (r < 0) continue;
+      const j = tree.boxSlotOf(r);
+      if (j >= 0) {
+        if (slots.has(j)) throw new Error(`box slot ${j} held twice in one pool`);
+        slots.add(j);
+      }
+      stack.push(tree.left[r]!, tree.right[r]!);
+    }
+  }
+  for (const [pool, slots] of held) {
+    if (slots.size + pool.freeCount !== pool.used) throw new Error(`box pool leak: ${slots.size} held + ${pool.freeCount} free != ${pool.used}`);
+  }
 }
 
 /** A seeded standard normal generator (Box-Muller) over a [0, 1) source. */

@@ -18,7 +18,8 @@ describe('PointStore: slot layout (no shingle)', () => {
     store.incRef(a);
     store.incRef(b);
     expect([a, b]).toEqual([0, 1]);
-    expect(store.start[b]).toBe(2);
+    expect(store.offset(b)).toBe(2);
+    expect(store.start.length).toBe(0); // the slot layout keeps no offsets
     store.decRef(a);
     expect(store.size).toBe(1);
     const c = store.add(Float64Array.of(5, 6));
@@ -27,6 +28,69 @@ describe('PointStore: slot layout (no shingle)', () => {
     expect(Array.from(store.pointAt(b))).toEqual([3, 4]);
     store.decRef(b);
     expect(() => store.decRef(b)).toThrow(/released more often/);
+  });
+
+  it('threads its free list through the free slots values: several frees come back last in, first out', () => {
+    const store = new PointStore(1, 16, 8);
+    const slots = [10, 20, 30, 40, 50].map((v) => store.add(Float64Array.of(v)));
+    for (const s of slots) store.incRef(s);
+    for (const s of [slots[1]!, slots[3]!, slots[0]!]) store.decRef(s);
+    expect(store.size).toBe(2);
+    expect([store.add(Float64Array.of(1)), store.add(Float64Array.of(2)), store.add(Float64Array.of(3))]).toEqual([
+      slots[0],
+      slots[3],
+      slots[1],
+    ]);
+    expect(store.add(Float64Array.of(4))).toBe(5); // the list is empty: a new slot
+    expect([0, 1, 2, 3, 4, 5].map((s) => store.pointAt(s)[0])).toEqual([1, 3, 30, 2, 50, 4]);
+  });
+});
+
+describe('PointStore: reference counts', () => {
+  it('count past 16 bits (a constant stream held by every entry of 300 trees of 256), and free at exactly zero', () => {
+    const store = new PointStore(1, 100_000);
+    const slot = store.add(Float64Array.of(7));
+    const other = store.add(Float64Array.of(8));
+    store.incRef(other);
+    const n = 300 * 256;
+    for (let i = 0; i < n; i++) store.incRef(slot);
+    expect(store.references(slot)).toBe(n);
+    expect(store.refCount.BYTES_PER_ELEMENT).toBe(2);
+    for (let i = 0; i < n - 1; i++) store.decRef(slot);
+    expect(store.references(slot)).toBe(1);
+    expect(store.size).toBe(2); // still held: 65,536 x k counts are not zero
+    store.decRef(slot);
+    expect(store.size).toBe(1);
+    expect(() => store.decRef(slot)).toThrow(/released more often than taken/);
+    expect(store.references(other)).toBe(1);
+  });
+
+  it('a forest of 300 trees of 256 on a constant stream holds one point 76,800 times, and counts each copy it lets go', () => {
+    const forest = new RandomCutForest({ dimensions: 1, numberOfTrees: 300, subSampleSize: 256, timeDecay: 300, seed: 9 });
+    for (let t = 0; t < 300; t++) forest.update([5]);
+    expect(forest.store.size).toBe(1);
+    expect(forest.store.references(forest.trees[0]!.leafPoint[~forest.trees[0]!.root]!)).toBe(300 * 256);
+    const slot = forest.trees[0]!.leafPoint[~forest.trees[0]!.root]!;
+    // New values evict the constant point tree by tree: its count falls back below 65,536 and
+    // always equals the copies the trees hold.
+    const copies = () => {
+      let m = 0;
+      for (const tree of forest.trees) {
+        const stack = [tree.root];
+        while (stack.length > 0) {
+          const r = stack.pop()!;
+          if (r >= 0) stack.push(tree.left[r]!, tree.right[r]!);
+          else if (tree.leafPoint[~r] === slot) m += tree.leafMass[~r]!;
+        }
+      }
+      return m;
+    };
+    for (let t = 0; t < 600; t++) {
+      forest.update([t + 10]);
+      if (t % 50 === 0) expect(forest.store.references(slot)).toBe(copies());
+    }
+    expect(forest.store.references(slot)).toBeLessThan(65_536);
+    expect(forest.store.references(slot)).toBe(copies());
   });
 });
 
@@ -43,7 +107,7 @@ describe('PointStore: tape layout (shingled points)', () => {
     for (let i = 0; i < slots.length; i++) expect(Array.from(store.pointAt(slots[i]!))).toEqual(Array.from(shingleAt(i + 2, 2, 3)));
     // A point that does not continue the tape is stored whole.
     const odd = store.add(Float64Array.of(9, 9, 9, 9, 9, 9));
-    expect(store.start[odd]).toBe(20);
+    expect(store.offset(odd)).toBe(20);
     expect(store.end).toBe(26);
   });
 

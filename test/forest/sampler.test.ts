@@ -5,7 +5,7 @@ import { Sampler, samplerKey } from '../../src/forest/sampler.js';
 function assertHeap(s: Sampler): void {
   for (let i = 1; i < s.size; i++) {
     const parent = (i - 1) >> 1;
-    if (!(s.keys[parent]! >= s.keys[i]!)) throw new Error(`heap broken at ${i}`);
+    if (!(s.keyAt(parent) >= s.keyAt(i))) throw new Error(`heap broken at ${i}`);
   }
 }
 
@@ -42,7 +42,7 @@ describe('Sampler (max-heap of float64 keys)', () => {
     for (let i = 64; i < 2000; i++) {
       const key = rnd() * 10 - 5 - i / 100;
       if (key < s.maxKey) {
-        const evicted = s.topPoint;
+        const evicted = s.topLeaf;
         expect(held.get(evicted)).toBe(s.maxKey);
         held.delete(evicted);
         s.replaceTop(key, i);
@@ -52,7 +52,7 @@ describe('Sampler (max-heap of float64 keys)', () => {
       expect(s.maxKey).toBe(Math.max(...held.values()));
     }
     // entries and keys stay paired
-    for (let j = 0; j < s.size; j++) expect(held.get(s.points[j]!)).toBe(s.keys[j]);
+    for (let j = 0; j < s.size; j++) expect(held.get(s.leafAt(j))).toBe(s.keyAt(j));
   });
 
   it('with decay, the sample favours recent points', () => {
@@ -61,14 +61,22 @@ describe('Sampler (max-heap of float64 keys)', () => {
     const s = new Sampler(cap);
     const lambda = 1 / 2560;
     const n = 50_000;
+    const timeOf: number[] = [];
     for (let t = 0; t < n; t++) {
       let u = rnd();
       while (u === 0) u = rnd();
       const key = samplerKey(lambda, t, u);
-      if (!s.isFull) s.push(key, t);
-      else if (key < s.maxKey) s.replaceTop(key, t);
+      // Entries are Int16 references (a tree's leaves): an evicted entry's id is reused, as a leaf.
+      if (!s.isFull) {
+        timeOf[s.size] = t;
+        s.push(key, s.size);
+      } else if (key < s.maxKey) {
+        const id = s.topLeaf;
+        timeOf[id] = t;
+        s.replaceTop(key, id);
+      }
     }
-    const ages = Array.from(s.points.subarray(0, s.size), (t) => n - 1 - t);
+    const ages = Array.from({ length: s.size }, (_, i) => n - 1 - timeOf[s.leafAt(i)]!);
     const meanAge = ages.reduce((a, b) => a + b, 0) / ages.length;
     // Ages of a decayed reservoir are roughly exponential with mean ~ timeDecay (weights e^(lambda t)).
     expect(meanAge).toBeGreaterThan(1500);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { RandomCutForest, StateError, STATE_VERSION, type RandomCutForestOptions } from '../../src/index.js';
+import { RandomCutForest, StateError, STATE_VERSION, defaultBoxCacheMinMass, type RandomCutForestOptions } from '../../src/index.js';
 import { crc32 } from '../../src/forest/crc32.js';
-import { checkTree } from './helpers.js';
+import { checkPools, checkTree } from './helpers.js';
 
 function stream(seed: string, n: number, dims: number, grid: number): number[][] {
   const rnd = seedrandom(seed);
@@ -57,13 +57,13 @@ describe('forest state: restore continues bit for bit', () => {
           rows: fc.integer({ min: 0, max: 400 }),
           cut: fc.double({ min: 0, max: 1, noNaN: true }),
           seed: fc.string({ maxLength: 6 }),
-          boxCache: fc.constantFrom(1, 1, 3, 8),
+          boxCache: fc.constantFrom(undefined, 1, 3, 8),
         }),
         (c) => {
           const options = {
             dimensions: c.dims, shingleSize: c.shingle, numberOfTrees: c.trees, subSampleSize: c.sample,
             timeDecay: c.sample * c.decayFactor, outputAfter: c.outputAfter, seed: c.seed,
-            boxCacheMinMass: c.boxCache,
+            ...(c.boxCache === undefined ? {} : { boxCacheMinMass: c.boxCache }),
           };
           const data = stream(c.seed, c.rows, c.dims, c.grid);
           const at = Math.floor(c.cut * c.rows);
@@ -75,8 +75,9 @@ describe('forest state: restore continues bit for bit', () => {
             expect(f.totalUpdates).toBe(original.totalUpdates);
             expect(f.recordsProcessed).toBe(original.recordsProcessed);
             expect(f.seed).toBe(original.seed);
-            expect(f.boxCacheMinMass).toBe(c.boxCache);
-            f.trees.forEach((t) => checkTree(t, f.store));
+            expect(f.boxCacheMinMass).toBe(c.boxCache ?? defaultBoxCacheMinMass(c.dims * c.shingle, c.sample));
+            f.trees.forEach((t) => checkTree(t, f.store, false));
+            checkPools(f.trees);
           }
           const rest = data.slice(at);
           const expected = continuation(original, rest);
@@ -86,6 +87,20 @@ describe('forest state: restore continues bit for bit', () => {
       ),
       { numRuns: 60, seed: 1234 },
     );
+  });
+
+  it('the box cache default depends on the coordinates, and only a value other than the default is saved', () => {
+    const oneD = new RandomCutForest({ dimensions: 1, subSampleSize: 64, timeDecay: 1000, numberOfTrees: 2, seed: 1 });
+    expect(oneD.boxCacheMinMass).toBe(65); // one coordinate: no box cached
+    expect(oneD.trees.every((t) => t.cachesNothing)).toBe(true);
+    expect(new RandomCutForest({ dimensions: 1, shingleSize: 2, seed: 1 }).boxCacheMinMass).toBe(3);
+    expect(new RandomCutForest({ dimensions: 2, seed: 1 }).boxCacheMinMass).toBe(3);
+    for (let i = 0; i < 200; i++) oneD.process([i % 17]);
+    expect(oneD.toJSON().options.boxCacheMinMass).toBeUndefined();
+    expect(RandomCutForest.fromBytes(oneD.toBytes()).boxCacheMinMass).toBe(65);
+    const cached = new RandomCutForest({ dimensions: 1, boxCacheMinMass: 3, seed: 1 });
+    expect(cached.toJSON().options.boxCacheMinMass).toBe(3);
+    expect(RandomCutForest.fromJSON(cached.toJSON()).boxCacheMinMass).toBe(3);
   });
 
   it('a restored forest saves to the same bytes again', () => {
@@ -161,7 +176,8 @@ describe('forest state: bad state is refused whole', () => {
         continue;
       }
       // Accepted: a consistent forest (e.g. a key or coordinate changed within its bounds).
-      forest.trees.forEach((t) => checkTree(t, forest!.store));
+      forest.trees.forEach((t) => checkTree(t, forest!.store, false));
+      checkPools(forest.trees);
       for (const r of stream('after', 20, 2, 4)) expect(Number.isFinite(forest.process(r))).toBe(true);
     }
     expect(refused).toBeGreaterThan(1000);

@@ -70,7 +70,7 @@ describe('RandomCutTree: scripted shapes', () => {
     const rng = new ScriptedRandom([]);
     const held = insertPoint(tree, store, rng, [0, 2]);
     expect(held).toBe(c);
-    expect(store.refCount[c]).toBe(2);
+    expect(store.references(c)).toBe(2);
     expect(render(tree, store)).toBe('(x1<=0.5 (x0<=0.5 [0,0] [1,0]) [0,2]*2)');
     expect(tree.mass[tree.root]).toBe(4);
     checkTree(tree, store);
@@ -95,7 +95,7 @@ describe('RandomCutTree: deletes', () => {
     const { store, tree, b } = shapeA();
     deletePoint(tree, store, b);
     expect(render(tree, store)).toBe('(x1<=0.5 [0,0] [0,2])');
-    expect(boxOf(tree, tree.root)).toEqual([[0, 0], [0, 2]]);
+    expect(boxOf(tree, tree.root, store)).toEqual([[0, 0], [0, 2]]); // two points: the exact box, not cached
     expect(tree.totalMass).toBe(2);
     checkTree(tree, store);
   });
@@ -104,7 +104,7 @@ describe('RandomCutTree: deletes', () => {
     const { store, tree, c } = shapeA();
     deletePoint(tree, store, c);
     expect(render(tree, store)).toBe('(x0<=0.5 [0,0] [1,0])');
-    expect(boxOf(tree, tree.root)).toEqual([[0, 0], [1, 0]]);
+    expect(boxOf(tree, tree.root, store)).toEqual([[0, 0], [1, 0]]);
     checkTree(tree, store);
   });
 
@@ -114,7 +114,7 @@ describe('RandomCutTree: deletes', () => {
     deletePoint(tree, store, c);
     expect(render(tree, store)).toBe('(x1<=0.5 (x0<=0.5 [0,0] [1,0]) [0,2])');
     expect(tree.mass[tree.root]).toBe(3);
-    expect(store.refCount[c]).toBe(1);
+    expect(store.references(c)).toBe(1);
     checkTree(tree, store);
   });
 
@@ -132,8 +132,7 @@ describe('RandomCutTree: deletes', () => {
    * Random inserts and deletes on a tree with the given box cache mass; returns every step's scores.
    * `coordinate` maps a draw in 0..4 to a coordinate (default: a grid that float32 holds exactly).
    */
-  function randomWalk(boxCacheMass: number, coordinate = (k: number, half: boolean): number => k * (half ? 0.5 : 1)): number[] {
-    const D = 3;
+  function randomWalk(boxCacheMass: number, coordinate = (k: number, half: boolean): number => k * (half ? 0.5 : 1), D = 3): number[] {
     const cap = 32;
     const store = new PointStore(D, 1024);
     const tree = new RandomCutTree(D, cap, boxCacheMass);
@@ -141,7 +140,7 @@ describe('RandomCutTree: deletes', () => {
     const draw = seedrandom('data');
     const held: number[] = [];
     const scores: number[] = [];
-    const queries = [Float64Array.of(0, 0, 0), Float64Array.of(2, 1, 0.5), Float64Array.of(9, -3, 4)];
+    const queries = [Float64Array.of(0, 0, 0), Float64Array.of(2, 1, 0.5), Float64Array.of(9, -3, 4)].map((q) => q.subarray(0, D));
     for (let step = 0; step < 3000; step++) {
       if (held.length === cap || (held.length > 0 && draw() < 0.45)) {
         const at = Math.floor(draw() * held.length);
@@ -163,6 +162,17 @@ describe('RandomCutTree: deletes', () => {
     const all = randomWalk(1);
     expect(all.length).toBeGreaterThan(5000);
     for (const mass of [3, 5, 8, 33]) expect(randomWalk(mass)).toEqual(all);
+  });
+
+  it('one coordinate: boxes read from the outermost leaves (any box cache, or none, the default) give the same cuts and scores', () => {
+    for (const coordinate of [(k: number, half: boolean) => k * (half ? 0.5 : 1), (k: number, half: boolean) => 1e8 + k / 1000 + (half ? 1e-9 : 0)]) {
+      const all = randomWalk(1, coordinate, 1);
+      expect(all.length).toBeGreaterThan(5000);
+      // 33 is above the capacity (32): no box is ever cached, as a one-coordinate forest's default.
+      for (const mass of [4, 8, 33]) expect(randomWalk(mass, coordinate, 1)).toEqual(all);
+    }
+    expect(new RandomCutTree(1, 32, 33).cachesNothing).toBe(true);
+    expect(new RandomCutTree(1, 32, 32).cachesNothing).toBe(false);
   });
 
   it('the same with values that float32 cannot hold (1e8 + k / 1000, spread far below the float32 spacing of 8 there, and tenths): boxes are rounded outwards, cuts still separate', () => {

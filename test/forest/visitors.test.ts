@@ -108,7 +108,7 @@ function plainScore(tree: RandomCutTree, store: PointStore, q: number[]): number
   let ref = tree.root;
   while (ref >= 0) {
     path.push(ref);
-    ref = q[tree.cutDim[ref]!]! <= tree.cutValue[ref]! ? tree.left[ref]! : tree.right[ref]! ;
+    ref = q[tree.cutDimension(ref)]! <= tree.cutValue[ref]! ? tree.left[ref]! : tree.right[ref]! ;
   }
   const leafPoint = Array.from(store.pointAt(tree.leafPoint[~ref]!));
   const M = tree.totalMass;
@@ -118,7 +118,7 @@ function plainScore(tree: RandomCutTree, store: PointStore, q: number[]): number
   }
   let s = 1 / (path.length + 1);
   for (let k = path.length - 1; k >= 0; k--) {
-    const [lo, hi] = boxOf(tree, path[k]!);
+    const [lo, hi] = boxOf(tree, path[k]!, store);
     let outside = 0;
     let extended = 0;
     q.forEach((x, i) => {

@@ -5,7 +5,7 @@
  */
 import type { PointStore } from '../point-store.js';
 import type { RandomCutTree } from '../tree.js';
-import { duplicateLeafScore, log2Mass } from './score.js';
+import { duplicateLeafScore, log2Mass, pairSeparationProbability } from './score.js';
 
 /**
  * Adds one tree's attribution of `point`, scaled by log2(M), into `high` and `low` (length D each),
@@ -14,7 +14,9 @@ import { duplicateLeafScore, log2Mass } from './score.js';
  * and N the range sum of the box extended by q (computed as in `separationProbability`, branch-free):
  * - leaf that is not q: high_i = gapHigh_i / N / (d + 1) against the leaf point (likewise low_i);
  *   leaf equal to q: each of the 2D entries gets s / (2D);
- * - ancestor at depth k with p > 0: high_i = (gapHigh_i / N) / (k + 1) + (1 - p) high_i.
+ * - ancestor at depth k with p > 0: high_i = (gapHigh_i / N) / (k + 1) + (1 - p) high_i; for the
+ *   leaf's two-point parent (exact box of its two points) gapHigh_i / N is taken as
+ *   gapHigh_i / (sum of the gaps) x p, with p from `pairSeparationProbability` as in the score.
  * The entries sum to the score.
  * @example
  * // one dimension, leaf 0 at depth 1 under a root with box [0, 1], query 2:
@@ -30,7 +32,7 @@ export function addTreeAttribution(
 ): number {
   const D = tree.dimensions;
   const M = tree.totalMass;
-  const depth = tree.descend(point, 0);
+  const depth = D === 1 ? tree.descend1(point[0]!) : tree.descendCuts(point, 0);
   const leaf = tree.lastLeaf;
   const leafSlot = tree.leafPoint[leaf]!;
   const scale = log2Mass(M);
@@ -45,7 +47,7 @@ export function addTreeAttribution(
   }
   // work[0..D) = high, work[D..2D) = low, for this tree before scaling.
   const data = store.data;
-  const leafOff = store.start[leafSlot]!;
+  const leafOff = store.offset(leafSlot);
   let s = 1 / (depth + 1);
   {
     let n = 0;
@@ -58,19 +60,50 @@ export function addTreeAttribution(
     }
   }
   const path = tree.path;
-  const all = tree.cachesAll;
   const boxSlot = tree.boxSlot;
-  const boxes = tree.boxes;
+  const none = tree.cachesNothing;
+  const boxes = tree.pool.boxes;
   const run = tree.run;
   const D2 = 2 * D;
-  for (let k = depth - 1; k >= 0; k--) {
+  let k = depth - 1;
+  if (k >= 0 && tree.twoPoints(path[k]!)) {
+    // The leaf's parent holds two points: the exact box of the two, p as the score computes it;
+    // the gaps beside the box, per dimension, share it.
+    const ob = tree.siblingPointOffset(path[k]!, leaf, store);
+    const p = pairSeparationProbability(data, leafOff, ob, point, D);
+    if (p > 0) {
+      let outside = 0;
+      for (let i = 0; i < D; i++) {
+        const x = point[i]!;
+        const a = data[leafOff + i]!;
+        const b = data[ob + i]!;
+        outside += Math.max(0, Math.min(a, b) - x) + Math.max(0, x - Math.max(a, b));
+      }
+      const q = 1 - p;
+      const w = 1 / (k + 1);
+      s = p / (k + 1) + q * s; // exactly as scoreTree
+      // Each gap's share of p is gap / outside (the gaps sum to the distance outside); outside is 0
+      // only when p > 0 came from rounding alone (p about 1e-16): then no share.
+      const f = outside > 0 ? (p / outside) * w : 0;
+      for (let i = 0; i < D; i++) {
+        const x = point[i]!;
+        const a = data[leafOff + i]!;
+        const b = data[ob + i]!;
+        work[i] = Math.max(0, x - Math.max(a, b)) * f + q * work[i]!;
+        work[D + i] = Math.max(0, Math.min(a, b) - x) * f + q * work[D + i]!;
+      }
+      k--;
+    } else k = -1;
+  }
+  for (let fresh = true; k >= 0; k--) {
     // The node's box: cached, or (for the lowest, lightest nodes) grown from its points.
     const n = path[k]!;
-    const j = all ? n : boxSlot[n]!;
+    const j = none ? -1 : boxSlot[n]!;
     let box: Float32Array | Float64Array = boxes;
     let bo = j * D2;
     if (j < 0) {
-      tree.extendRun(k, depth, data, store.start);
+      tree.extendRun(k, fresh, store);
+      fresh = false;
       box = run;
       bo = 0;
     }

@@ -10,7 +10,8 @@ import type { RandomCutTree } from '../tree.js';
  * 1. descend to the leaf at depth d; if its point equals the query (m copies),
  *    s = 1 / (d + log2 m), or 1 / (M + 1) when that leaf is the root, and stop; else s = 1 / (d + 1);
  * 2. at each ancestor at depth k, p = (distance of the query outside the box) / (range sum of the box
- *    extended by the query); stop when p = 0, else s = p / (k + 1) + (1 - p) s;
+ *    extended by the query); stop when p = 0, else s = p / (k + 1) + (1 - p) s (the leaf's parent,
+ *    when it holds two points, has the exact box of the two: `pairSeparationProbability`);
  * 3. return s * log2(M), M the tree's total mass.
  * @example
  * // a tree holding 148 copies of 20 and 108 of 80, queried at 20: 8 / (1 + log2 148)
@@ -18,26 +19,37 @@ import type { RandomCutTree } from '../tree.js';
 export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64Array): number {
   const D = tree.dimensions;
   const M = tree.totalMass;
-  const depth = tree.descend(point, 0);
+  // The choice `tree.descend` makes, made by the caller (see there).
+  const depth = D === 1 ? tree.descend1(point[0]!) : tree.descendCuts(point, 0);
   const leaf = tree.lastLeaf;
   if (store.equals(tree.leafPoint[leaf]!, point)) return duplicateLeafScore(tree, depth, leaf) * log2Mass(M);
   let s = 1 / (depth + 1);
   let k = depth - 1;
-  if (!tree.cachesAll) {
-    // The lowest, lightest nodes have no cached box (kept out of line: rare with the default cache).
-    s = climbUncached(tree, store, point, depth, s);
+  const path = tree.path;
+  const boxSlot = tree.boxSlot;
+  if (k >= 0 && tree.twoPoints(path[k]!)) {
+    // The leaf's parent holds two points (two times in three): the exact box of the leaf's point
+    // and its sibling's.
+    const oa = store.offset(tree.leafPoint[leaf]!);
+    const ob = tree.siblingPointOffset(path[k]!, leaf, store);
+    const p = pairSeparationProbability(store.data, oa, ob, point, D);
+    if (p === 0) return s * log2Mass(M);
+    s = p / (k + 1) + (1 - p) * s;
+    k--;
+  }
+  if (k >= 0 && (tree.cachesNothing || boxSlot[path[k]!]! < 0)) {
+    // Lighter nodes without a cached box above it (only with a boxCacheMinMass above 3, as for one
+    // coordinate by default): out of line.
+    s = climbUncached(tree, store, point, k, s);
     k = uncachedStop;
   }
-  const path = tree.path;
-  const all = tree.cachesAll;
-  const boxSlot = tree.boxSlot;
-  const box = tree.boxes;
+  const box = tree.pool.boxes;
   // separationProbability inlined by hand: calling it here measured 4-5% slower on config C
   // (score only, alternating runs: 37,280 / 36,358 / 36,159 inline, 35,699 / 34,496 / 34,001 call).
   // Branch-free, as there: the below / inside / above branch per coordinate was mispredicted often
   // enough that this form scores D 45% faster (bench/NOTES.md, item 14).
   for (; k >= 0; k--) {
-    const bo = (all ? path[k]! : boxSlot[path[k]!]!) * 2 * D;
+    const bo = boxSlot[path[k]!]! * 2 * D;
     const ho = bo + D;
     let outside2 = 0;
     let width = 0;
@@ -62,17 +74,18 @@ export function scoreTree(tree: RandomCutTree, store: PointStore, point: Float64
 let uncachedStop = -1;
 
 /**
- * The score climb over the lowest path nodes that have no cached box, growing each box from its
- * points; returns s and sets `uncachedStop`.
+ * The score climb over the path nodes from level `from` up that have no cached box, growing each
+ * box from its points; returns s and sets `uncachedStop`.
  */
-function climbUncached(tree: RandomCutTree, store: PointStore, point: Float64Array, depth: number, s: number): number {
+function climbUncached(tree: RandomCutTree, store: PointStore, point: Float64Array, from: number, s: number): number {
   const path = tree.path;
   const boxSlot = tree.boxSlot;
+  const none = tree.cachesNothing;
   const run = tree.run;
   const D = tree.dimensions;
-  let k = depth - 1;
-  for (; k >= 0 && boxSlot[path[k]!]! < 0; k--) {
-    tree.extendRun(k, depth, store.data, store.start);
+  let k = from;
+  for (; k >= 0 && (none || boxSlot[path[k]!]! < 0); k--) {
+    tree.extendRun(k, k === from, store);
     const p = separationProbability(run, 0, point, D);
     if (p === 0) {
       uncachedStop = -1;
@@ -112,6 +125,29 @@ export function separationProbability(box: Float64Array, bo: number, point: Floa
   if (outside2 === 0) return 0;
   const outside = 0.5 * outside2;
   return outside / (width + outside);
+}
+
+/**
+ * `separationProbability` for the exact box of the two points `data[oa .. oa + D)` and
+ * `data[ob .. ob + D)`, without forming the box: with S = sum of |a_i - x_i| + |b_i - x_i| and
+ * W = sum of |a_i - b_i| (the box's range sum), S - W is twice the distance of x outside the box
+ * (coordinate by coordinate, |a - x| + |b - x| - |a - b| is 0 between a and b, twice the distance
+ * beyond), so p = (S - W) / (S + W); 0 when S <= W (contained, up to rounding). The score and
+ * attribution climbs use this arithmetic.
+ * @example
+ * pairSeparationProbability(Float64Array.of(0, 1), 0, 1, Float64Array.of(3), 1); // 2 / 3
+ */
+export function pairSeparationProbability(data: Float64Array, oa: number, ob: number, point: Float64Array, D: number): number {
+  let sum = 0;
+  let width = 0;
+  for (let i = 0; i < D; i++) {
+    const x = point[i]!;
+    const a = data[oa + i]!;
+    const b = data[ob + i]!;
+    sum += Math.abs(a - x) + Math.abs(b - x);
+    width += Math.abs(a - b);
+  }
+  return sum <= width ? 0 : (sum - width) / (sum + width);
 }
 
 /**
