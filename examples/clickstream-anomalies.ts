@@ -17,7 +17,7 @@
  * The click stream is generated with a fixed seed, so every run prints the same result.
  */
 import seedrandom from 'seedrandom';
-import { avg, count, randomCutForestWithExplanation, tumblingWindows, type Reducer } from '../src/stream/index.js';
+import { avg, count, randomCutForestWithExplanation, tumblingWindows, type Reducer } from 'random-cut-forest';
 
 interface Click {
   at: string; // "YYYY-MM-DD HH:MM:SS.ffffff", UTC, as Kinesis JSON often carries it

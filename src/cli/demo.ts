@@ -21,7 +21,7 @@ export interface DemoOptions {
   data?: string;
   /** Labelled windows (default: data/nyc_taxi.labels.json). */
   labels?: string;
-  /** Where the chart goes (default: out/nyc_taxi.svg). */
+  /** Where the chart goes (default: out/nyc_taxi.svg under the current folder). */
   chart?: string;
   /** How many events to list (default 10). */
   top?: number;
@@ -69,7 +69,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const root = packageRoot();
   const dataPath = options.data ?? join(root, 'data', 'nyc_taxi.csv');
   const labelsPath = options.labels ?? join(root, 'data', 'nyc_taxi.labels.json');
-  const chartPath = resolve(options.chart ?? join(root, 'out', 'nyc_taxi.svg'));
+  // The chart goes under the current folder: inside an installed package, the package's own folder
+  // (node_modules/random-cut-forest) is no place to write to.
+  const chartPath = resolve(options.chart ?? join('out', 'nyc_taxi.svg'));
   const labelFile = JSON.parse(readFileSync(labelsPath, 'utf8')) as LabelFile;
   const windows = labelFile.windows.map((w) => ({ name: w.name, start: parseTime(w.start)!, end: parseTime(w.end)! }));
 
@@ -148,7 +150,11 @@ export function formatDemo(result: DemoResult): string {
 export const DEMO_USAGE = `Usage: rcf demo [--seed S] [--top N] [--chart FILE]
 
 Replays the bundled NYC taxi series (data/nyc_taxi.csv, NAB), prints its strongest distinct anomalies
-next to NAB's labelled events, and writes an SVG chart (default out/nyc_taxi.svg).
+next to NAB's labelled events, and writes an SVG chart (default out/nyc_taxi.svg in the current folder).
+
+Examples:
+  rcf demo
+  rcf demo --top 5 --chart taxi.svg
 `;
 
 /**

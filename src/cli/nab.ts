@@ -25,7 +25,8 @@ shingle 1), compares the scores with KDA's own outputs, and prints NAB's normali
 (scores divided by log2(subSampleSize) = 8, threshold swept over the whole corpus).
 
 Options:
-  --data DIR     NAB folder (holding data/ and labels/) or its data folder (default ../shared/nab)
+  --data DIR     NAB folder (holding data/ and labels/) or its data folder (required; NAB is not bundled:
+                 clone https://github.com/numenta/NAB, MIT licence, and pass its folder)
   --labels FILE  labelled windows (default <nab>/labels/combined_windows.json)
   --kda DIR      KDA outputs to compare with (default <nab>/kda when present)
   --out DIR      also write <DIR>/<category>/<file>.csv with timestamp,value,ANOMALY_SCORE
@@ -42,19 +43,23 @@ interface NabPaths {
   resultsFile: string | undefined;
 }
 
+/** How many data files NAB's corpus has: its scoreboard ranks detectors over all of them. */
+export const NAB_CORPUS_FILES = 58;
+
 function resolvePaths(data: string | undefined, labels: string | undefined, kda: string | undefined): NabPaths {
-  const given = data ?? '../shared/nab';
-  const root = resolve(given);
+  if (data === undefined) {
+    throw new UsageError(
+      'the NAB corpus is not bundled: pass --data DIR, a copy of https://github.com/numenta/NAB ' +
+        '(MIT licence; the folder holding data/ and labels/) or its data folder',
+    );
+  }
+  const root = resolve(data);
   // Either the NAB folder (holding data/) or its data folder.
   const isRoot = existsSync(join(root, 'data'));
   const dataDir = isRoot ? join(root, 'data') : root;
   const nabRoot = isRoot ? root : resolve(root, '..');
   if (!existsSync(dataDir)) {
-    throw new UsageError(
-      data === undefined
-        ? `no NAB corpus found at ${given} (relative to ${process.cwd()}): pass --data DIR`
-        : `--data must be a NAB folder or its data folder, got ${JSON.stringify(data)} (not found)`,
-    );
+    throw new UsageError(`--data must be a NAB folder or its data folder, got ${JSON.stringify(data)} (not found)`);
   }
   const labelsFile = labels === undefined ? join(nabRoot, 'labels', 'combined_windows.json') : resolve(labels);
   if (!existsSync(labelsFile)) throw new UsageError(`labels file not found: ${labelsFile} (pass --labels FILE)`);
@@ -110,13 +115,23 @@ export function formatNabReport(result: NabRunResult, scoreboard: NabScoreboard 
       `${r.profile.padEnd(20)}  ${fmt(r.threshold, 6).padStart(9)}  ${fmt(r.rawScore, 3).padStart(10)}  ${fmt(r.normalizedScore, 3).padStart(13)}  ${fmt(kda, 3).padStart(8)}`,
     );
   }
+  const subset = result.files < NAB_CORPUS_FILES;
+  if (subset) {
+    lines.push(
+      '',
+      `Subset: these scores cover ${result.files} of NAB's ${NAB_CORPUS_FILES} files, so they are not comparable with ` +
+        `NAB's scoreboard (every detector there is scored on all ${NAB_CORPUS_FILES}); not ranked in it.`,
+    );
+  }
   if (scoreboard !== undefined) {
-    lines.push('', 'NAB scoreboard (results/final_results.json), by standard score');
+    lines.push('', `NAB scoreboard (results/final_results.json, all ${NAB_CORPUS_FILES} files), by standard score`);
     const rows = Object.entries(scoreboard).map(([name, v]) => ({ name, v }));
-    rows.push({
-      name: '(this library)',
-      v: Object.fromEntries(result.nab.map((r) => [r.profile, r.normalizedScore])),
-    });
+    if (!subset) {
+      rows.push({
+        name: '(this library)',
+        v: Object.fromEntries(result.nab.map((r) => [r.profile, r.normalizedScore])),
+      });
+    }
     rows.sort((a, b) => (b.v['standard'] ?? -Infinity) - (a.v['standard'] ?? -Infinity));
     const w = Math.max(...rows.map((r) => r.name.length));
     lines.push(`${'detector'.padEnd(w)}  ${NAB_PROFILE_NAMES.map((p) => p.padStart(18)).join('  ')}`);
@@ -186,6 +201,8 @@ export async function nabCommand(args: readonly string[], io: CliIo): Promise<nu
       settings: result.settings,
       scale: result.scale,
       files: result.files,
+      corpusFiles: NAB_CORPUS_FILES,
+      subset: result.files < NAB_CORPUS_FILES,
       rows: result.rows,
       seconds: result.seconds,
       fidelitySummary: result.fidelitySummary ?? null,

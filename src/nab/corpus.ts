@@ -89,7 +89,7 @@ export function rowWindows(
  * Reads NAB's labels file (`labels/combined_windows.json`).
  * @throws TypeError when the file is not of the form `{ "<file>": [[start, end], ...] }`.
  * @example
- * const labels = await readNabLabels('../shared/nab/labels/combined_windows.json');
+ * const labels = await readNabLabels('NAB/labels/combined_windows.json');
  * labels['realKnownCause/nyc_taxi.csv'].length; // 5
  */
 export async function readNabLabels(path: string): Promise<NabLabels> {
@@ -129,7 +129,7 @@ export interface NabCorpusFile {
 /**
  * Lists the `<category>/<file>.csv` files of a NAB-style data folder, sorted.
  * @example
- * await listNabFiles('../shared/nab/data'); // ['artificialNoAnomaly/art_daily_no_noise.csv', ...]
+ * await listNabFiles('NAB/data'); // ['artificialNoAnomaly/art_daily_no_noise.csv', ...]
  */
 export async function listNabFiles(dataDir: string): Promise<string[]> {
   const out: string[] = [];
@@ -198,7 +198,7 @@ export interface LoadNabCorpusOptions {
  * Loads a NAB corpus: every data file with its values and its windows as row ranges.
  * @throws RangeError when a data file has no entry in the labels file.
  * @example
- * const corpus = await loadNabCorpus({ dataDir: '../shared/nab/data' });
+ * const corpus = await loadNabCorpus({ dataDir: 'NAB/data' });
  * corpus.length; // 58
  */
 export async function loadNabCorpus(options: LoadNabCorpusOptions): Promise<NabCorpusFile[]> {
@@ -232,7 +232,7 @@ export interface NabDetectorOutput {
  * Reads every `<category>/<file>.csv` of a detector output folder (columns timestamp, value and a score
  * column, `anomaly_score` by default).
  * @example
- * const kda = await readNabDetectorOutputs('../shared/nab/kda');
+ * const kda = await readNabDetectorOutputs('NAB/kda');
  * kda.get('realAdExchange/exchange-2_cpc_results.csv')?.scores;
  */
 export async function readNabDetectorOutputs(
@@ -266,7 +266,7 @@ export interface NabResultRow {
  * Reads a NAB results table (`Detector,Profile,File,Threshold,Score,TP,TN,FP,FN,Total_Count`). The
  * `Totals` row is returned with `detector` 'Totals' and NaN threshold.
  * @example
- * const rows = await readNabResultsCsv('../shared/nab/results/kda_rcf_standard_scores.csv');
+ * const rows = await readNabResultsCsv('NAB/results/kda_rcf_standard_scores.csv');
  * rows[0].threshold; // 0.453918457031
  */
 export async function readNabResultsCsv(path: string): Promise<NabResultRow[]> {
@@ -293,7 +293,7 @@ export async function readNabResultsCsv(path: string): Promise<NabResultRow[]> {
 /**
  * Whether a path exists and is a directory.
  * @example
- * if (await isDirectory('../shared/nab/data')) console.log('NAB is here');
+ * if (await isDirectory('NAB/data')) console.log('NAB is here');
  */
 export async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -310,7 +310,7 @@ export type NabScoreboard = Readonly<Record<string, Readonly<Record<string, numb
  * Reads NAB's scoreboard, `results/final_results.json`.
  * @throws TypeError when the file is not `{ detector: { profile: number } }`.
  * @example
- * const board = await readNabScoreboard('../shared/nab/results/final_results.json');
+ * const board = await readNabScoreboard('NAB/results/final_results.json');
  * board.randomCutForest.standard; // 51.717054557073276
  */
 export async function readNabScoreboard(path: string): Promise<NabScoreboard> {

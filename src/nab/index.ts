@@ -3,7 +3,7 @@
  * its labels, detector outputs and result tables.
  * @example
  * import { loadNabCorpus, scoreNabCorpus } from './nab/index.js';
- * const corpus = await loadNabCorpus({ dataDir: '../shared/nab/data' });
+ * const corpus = await loadNabCorpus({ dataDir: 'NAB/data' });
  * const results = scoreNabCorpus(corpus.map((f) => ({ name: f.name, windows: f.windows, scores: myScores(f) })));
  * for (const r of results) console.log(r.profile, r.normalizedScore.toFixed(3));
  * @module

@@ -201,7 +201,7 @@ export interface NabRunResult {
  * computes NAB's normalised scores (scores divided by log2(subSampleSize), threshold swept over the
  * whole corpus).
  * @example
- * const result = await runNab({ dataDir: '../shared/nab/data', kdaDir: '../shared/nab/kda', seed: 42 });
+ * const result = await runNab({ dataDir: 'NAB/data', kdaDir: 'NAB/kda', seed: 42 });
  * console.log(result.nab[0].normalizedScore, result.fidelitySummary?.medianPearson);
  */
 export async function runNab(options: NabRunOptions): Promise<NabRunResult> {

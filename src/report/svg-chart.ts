@@ -97,7 +97,8 @@ export function anomalyChart(input: AnomalyChartInput): string {
   const W = input.width ?? 1200;
   const H = input.height ?? 560;
   const left = 70;
-  const right = W - 20;
+  // Room right of the plot for a whole marker (radius 7) on the last row, and its stroke.
+  const right = W - 30;
   const top1 = 70;
   const bottom1 = 270;
   const top2 = 310;

@@ -84,6 +84,28 @@ describe('rcf nab', () => {
       expect(c.out()).toMatch(/Fidelity to KDA \(2 files/);
       expect(c.out()).toMatch(/median \(2 non-flat\)/);
       expect(c.out()).toMatch(/\nstandard +[0-9.]+ +-?[0-9.]+ +-?[0-9.]+ +51\.717\n/);
+      expect(c.out()).toMatch(/Subset: these scores cover 2 of NAB's 58 files/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('never ranks a subset inside the 58-file scoreboard without saying so', async () => {
+    const root = tinyNab();
+    try {
+      mkdirSync(join(root, 'results'));
+      writeFileSync(
+        join(root, 'results', 'final_results.json'),
+        JSON.stringify({ numenta: { standard: 70.1, reward_low_FP_rate: 63.1, reward_low_FN_rate: 74.3 } }),
+      );
+      const c = capture();
+      expect(await main(['nab', '--data', root], c.io)).toBe(0);
+      expect(c.out()).toMatch(/not comparable with NAB's scoreboard/);
+      expect(c.out()).toMatch(/NAB scoreboard \(results\/final_results\.json, all 58 files\)/);
+      expect(c.out()).not.toMatch(/\(this library\)/);
+      const j = capture();
+      expect(await main(['nab', '--data', root, '--json'], j.io)).toBe(0);
+      expect(JSON.parse(j.out())).toMatchObject({ files: 2, corpusFiles: 58, subset: true });
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -91,6 +113,9 @@ describe('rcf nab', () => {
 
   it('reports usage errors in one line with exit code 2', async () => {
     let c = capture();
+    expect(await main(['nab'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/^rcf nab: the NAB corpus is not bundled: pass --data DIR, a copy of https:\/\/github\.com\/numenta\/NAB/);
+    c = capture();
     expect(await main(['nab', '--data', '/nonexistent/nab'], c.io)).toBe(2);
     expect(c.err()).toBe('rcf nab: --data must be a NAB folder or its data folder, got "/nonexistent/nab" (not found)\n');
     c = capture();

@@ -50,6 +50,26 @@ describe('anomalyChart', () => {
     expect(svg).toContain('a &lt;test&gt; &amp; &quot;chart&quot;');
   });
 
+  it('keeps every marker whole inside the picture, at the first and last rows and the highest score', () => {
+    const last = n - 1;
+    const svg = anomalyChart({
+      title: 't', times, values, scores,
+      markers: [
+        { time: times[0]!, score: 0, label: 'a' },
+        { time: times[last]!, score: scores[last]!, label: 'b' },
+        { time: times[300]!, score: 2.8, label: 'c' },
+      ],
+    });
+    const circles = [...svg.matchAll(/<circle cx="([0-9.]+)" cy="([0-9.]+)" r="([0-9.]+)"/g)].map((m) => m.slice(1).map(Number));
+    expect(circles).toHaveLength(3);
+    for (const [cx, cy, r] of circles) {
+      expect(cx! - r! - 1).toBeGreaterThanOrEqual(0);
+      expect(cx! + r! + 1).toBeLessThanOrEqual(1200); // stroke included
+      expect(cy! - r! - 1).toBeGreaterThanOrEqual(0);
+      expect(cy! + r! + 1).toBeLessThanOrEqual(560);
+    }
+  });
+
   it('rejects inconsistent input', () => {
     expect(() => anomalyChart({ title: 't', times: [1, 2], values: [1], scores: [1, 2] })).toThrow(RangeError);
   });
