@@ -40,4 +40,3 @@ export {
   type ScoredRow,
   type ExplainedRow,
 } from './rcf-operators.js';
-export { createRandomCutForestStream, createRandomCutForestWithExplanationStream } from './rcf-node-streams.js';

@@ -6,6 +6,7 @@
 import type { AggregateResults, AggregateSpec, CompiledAggregate } from '../aggregates.js';
 import { WindowAggregates } from '../aggregates.js';
 import { InvalidRowError, LateRowError, type LateRowInfo } from '../errors.js';
+import { newRecord } from '../records.js';
 import type { Without } from '../source.js';
 import type { TimeAccessor } from '../time.js';
 
@@ -78,9 +79,11 @@ export function newWindow(
 
 /** The output row of a closed window. */
 export function windowOutput(window: KeyedWindow, isUpdate?: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { windowStart: window.start, windowEnd: window.end };
+  const out = newRecord();
+  out.windowStart = window.start;
+  out.windowEnd = window.end;
   if (isUpdate !== undefined) out.isUpdate = isUpdate;
-  Object.assign(out, window.partition);
+  Object.assign(out, window.partition); // onto a null-prototype record: "__proto__" is a plain column
   return window.aggregates.writeResults(out);
 }
 

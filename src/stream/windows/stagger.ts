@@ -6,7 +6,8 @@ import { compileAggregates, readValues, type AggregateSpec, type CompiledAggrega
 import { Heap } from '../collections.js';
 import { KeyOrder, partitionKey, type PartitionKey } from '../partition.js';
 import { assertSource, runOperator, type RowProcessor, type Source } from '../source.js';
-import { timeReader, type TimeAccessor } from '../time.js';
+import { checkWindowBounds, timeReader, type TimeAccessor } from '../time.js';
+import { checkKnownOptions } from '../known-options.js';
 import { checkColumns, checkFunction, checkNumber, checkObject, checkTime } from '../validate.js';
 import {
   asRow,
@@ -30,6 +31,7 @@ export interface StaggerOptions<R, A extends AggregateSpec<R>> extends CommonWin
 }
 
 const NAME = 'staggerWindows';
+const STAGGER_OPTIONS = ['range', 'time', 'partitionBy', 'aggregate', 'onLate'] as const;
 
 class Stagger<R> implements RowProcessor<R, Record<string, unknown>> {
   private position = 0;
@@ -42,7 +44,8 @@ class Stagger<R> implements RowProcessor<R, Record<string, unknown>> {
   constructor(
     private readonly range: number,
     private readonly readTime: (row: R, position: number) => number,
-    private readonly keyOf: (row: Record<string, unknown>) => PartitionKey,
+    private readonly timeColumn: string | undefined,
+    private readonly keyOf: (row: object, position: number) => PartitionKey,
     private readonly aggregates: readonly CompiledAggregate[],
     private readonly onLate: OnLate<R> | undefined,
   ) {}
@@ -51,7 +54,8 @@ class Stagger<R> implements RowProcessor<R, Record<string, unknown>> {
     const position = ++this.position;
     const row = asRow(input, position);
     const time = this.readTime(input, position);
-    const { key, values } = this.keyOf(row);
+    checkWindowBounds(time, time, time + this.range, `range ${this.range}`, position, this.timeColumn, time);
+    const { key, values } = this.keyOf(row, position);
     const open = this.open.get(key);
     let reason: string | undefined;
     if (open !== undefined && time < open.start) {
@@ -136,12 +140,15 @@ export function staggerWindows<R extends object, const A extends AggregateSpec<R
 ): Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>> {
   assertSource(NAME, source);
   const o = checkObject(NAME, 'options', options);
-  const range = checkNumber(NAME, 'range', o.range, { min: 0, exclusiveMin: true });
-  const readTime = timeReader(checkTime<TimeAccessor<R>>(NAME, o.time));
+  checkKnownOptions(NAME, o, STAGGER_OPTIONS);
+  const range = checkNumber(NAME, 'range', o.range, { min: 0, exclusiveMin: true, max: Number.MAX_SAFE_INTEGER });
+  const time = checkTime<TimeAccessor<R>>(NAME, o.time);
+  const readTime = timeReader(time, { margin: range, what: `range (${range})` });
+  const timeColumn = typeof time === 'string' ? time : undefined;
   const keyOf = partitionKey(checkColumns(NAME, 'partitionBy', o.partitionBy, true));
   const aggregates = compileAggregates(NAME, o.aggregate);
   const onLate = checkFunction<OnLate<R>>(NAME, 'onLate', o.onLate);
-  return runOperator(source, () => new Stagger(range, readTime, keyOf, aggregates, onLate)) as
+  return runOperator(source, () => new Stagger(range, readTime, timeColumn, keyOf, aggregates, onLate)) as
     | Iterable<WindowRow<A>>
     | AsyncIterable<WindowRow<A>>;
 }

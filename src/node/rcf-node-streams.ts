@@ -7,7 +7,7 @@ import {
   forestCoreFactory,
   type RandomCutForestOperatorOptions,
   type RandomCutForestWithExplanationOptions,
-} from './rcf-operators.js';
+} from '../stream/rcf-operators.js';
 
 function forestTransform(name: string, options: unknown, explain: boolean): Transform {
   const core = forestCoreFactory(name, options, explain)();
