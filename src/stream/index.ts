@@ -3,7 +3,7 @@
  * SQL's windowed queries.
  * @module
  */
-export { InvalidRowError, LateRowError, type LateRowInfo } from './errors.js';
+export { CheckpointSaveError, InvalidRowError, LateRowError, type LateRowInfo } from './errors.js';
 export { parseTime, step, type TimeAccessor } from './time.js';
 export { isAsyncIterable, type Source, type Without } from './source.js';
 export { shingles } from './shingles.js';
@@ -34,6 +34,7 @@ export {
   MAX_STRENGTH,
   type InvalidRowsMode,
   type CheckpointOptions,
+  type ResumeFrom,
   type RandomCutForestOperatorOptions,
   type RandomCutForestWithExplanationOptions,
   type ScoreOf,
