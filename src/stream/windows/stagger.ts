@@ -23,11 +23,12 @@ import {
 } from './common.js';
 
 /** Options of {@link staggerWindows}. */
-export interface StaggerOptions<R, A extends AggregateSpec<R>> extends CommonWindowOptions<R, A> {
+export interface StaggerOptions<R, A extends AggregateSpec<R>, P extends string | readonly string[] = string | readonly string[]>
+  extends CommonWindowOptions<R, A> {
   /** Window length in milliseconds, > 0. */
   range: number;
   /** Partition column(s) (required, as in KDA): one window per key. */
-  partitionBy: string | readonly string[];
+  partitionBy: P;
 }
 
 const NAME = 'staggerWindows';
@@ -122,22 +123,38 @@ class Stagger<R> implements RowProcessor<R, Record<string, unknown>> {
  * //  { windowStart: <11:01:15>, windowEnd: <11:02:15>, minute: '11:01', n: 1 }]
  * ```
  */
-export function staggerWindows<R extends object, const A extends AggregateSpec<R>>(
+export function staggerWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: AsyncIterable<R>,
-  options: StaggerOptions<R, A>,
-): AsyncIterable<WindowRow<A>>;
-export function staggerWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: StaggerOptions<R, A, P>,
+): AsyncIterable<WindowRow<A, R, P>>;
+export function staggerWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Iterable<R>,
-  options: StaggerOptions<R, A>,
-): Iterable<WindowRow<A>>;
-export function staggerWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: StaggerOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>>;
+export function staggerWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Source<R>,
-  options: StaggerOptions<R, A>,
-): Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>>;
-export function staggerWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: StaggerOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>>;
+export function staggerWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Source<R>,
-  options: StaggerOptions<R, A>,
-): Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>> {
+  options: StaggerOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>> {
   assertSource(NAME, source);
   const o = checkObject(NAME, 'options', options);
   checkKnownOptions(NAME, o, STAGGER_OPTIONS);
@@ -149,6 +166,6 @@ export function staggerWindows<R extends object, const A extends AggregateSpec<R
   const aggregates = compileAggregates(NAME, o.aggregate);
   const onLate = checkFunction<OnLate<R>>(NAME, 'onLate', o.onLate);
   return runOperator(source, () => new Stagger(range, readTime, timeColumn, keyOf, aggregates, onLate)) as
-    | Iterable<WindowRow<A>>
-    | AsyncIterable<WindowRow<A>>;
+    | Iterable<WindowRow<A, R, P>>
+    | AsyncIterable<WindowRow<A, R, P>>;
 }

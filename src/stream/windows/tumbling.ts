@@ -32,13 +32,14 @@ export interface WatermarkOptions {
 }
 
 /** Options of {@link tumblingWindows}. */
-export interface TumblingOptions<R, A extends AggregateSpec<R>> extends CommonWindowOptions<R, A> {
+export interface TumblingOptions<R, A extends AggregateSpec<R>, P extends string | readonly string[] = string | readonly string[]>
+  extends CommonWindowOptions<R, A> {
   /** Window length in milliseconds, > 0. */
   size: number;
   /** Alignment: windows start at epoch + offset + k * size (default 0). */
   offset?: number;
   /** Partition column(s): one window per key. Output rows carry them. */
-  partitionBy?: string | readonly string[];
+  partitionBy?: P;
   /** Switches to Flink's event-time rules. */
   watermark?: WatermarkOptions;
 }
@@ -235,22 +236,38 @@ class WatermarkTumbling<R> implements RowProcessor<R, Record<string, unknown>> {
  * for (const w of perMinute) console.log(w.windowStart, w.page, w.clicks, w.meanMs);
  * ```
  */
-export function tumblingWindows<R extends object, const A extends AggregateSpec<R>>(
+export function tumblingWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: AsyncIterable<R>,
-  options: TumblingOptions<R, A>,
-): AsyncIterable<WindowRow<A>>;
-export function tumblingWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: TumblingOptions<R, A, P>,
+): AsyncIterable<WindowRow<A, R, P>>;
+export function tumblingWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Iterable<R>,
-  options: TumblingOptions<R, A>,
-): Iterable<WindowRow<A>>;
-export function tumblingWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: TumblingOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>>;
+export function tumblingWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Source<R>,
-  options: TumblingOptions<R, A>,
-): Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>>;
-export function tumblingWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: TumblingOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>>;
+export function tumblingWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Source<R>,
-  options: TumblingOptions<R, A>,
-): Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>> {
+  options: TumblingOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>> {
   assertSource(NAME, source);
   const o = checkObject(NAME, 'options', options);
   checkKnownOptions(NAME, o, TUMBLING_OPTIONS);
@@ -287,5 +304,5 @@ export function tumblingWindows<R extends object, const A extends AggregateSpec<
   const create: () => RowProcessor<R, Record<string, unknown>> = watermark
     ? () => new WatermarkTumbling(config, outOfOrderness, allowedLateness)
     : () => new KdaTumbling(config);
-  return runOperator(source, create) as Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>>;
+  return runOperator(source, create) as Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>>;
 }
