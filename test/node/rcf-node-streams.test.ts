@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { createRandomCutForestStream, createRandomCutForestWithExplanationStream } from '../../src/node/index.js';
-import { InvalidRowError, randomCutForest, randomCutForestWithExplanation } from '../../src/index.js';
+import { CheckpointSaveError, InvalidRowError, randomCutForest, randomCutForestWithExplanation } from '../../src/index.js';
+import { vi } from 'vitest';
 
 const small = { numberOfTrees: 20, subSampleSize: 16, timeDecay: 200, seed: 42 } as const;
 
@@ -98,4 +99,63 @@ describe('Node streams: options and checkpoints', () => {
     expect(resumed).toEqual(full.slice(seen));
   });
 
+});
+
+/** Writes rows (respecting backpressure) and collects the output until 'end' or 'error'. */
+async function pump(stream: ReturnType<typeof createRandomCutForestStream>, rows: object[]) {
+  const out: Record<string, unknown>[] = [];
+  stream.on('data', (row: Record<string, unknown>) => out.push(row));
+  const finished = new Promise<unknown>((resolve) => {
+    stream.on('end', () => resolve(undefined));
+    stream.on('error', resolve);
+  });
+  for (const row of rows) {
+    if (stream.destroyed) break;
+    if (!stream.write(row)) await Promise.race([once(stream, 'drain'), finished]);
+  }
+  if (!stream.destroyed) stream.end();
+  return { out, error: await finished };
+}
+
+describe('Node streams: resume and save failures', () => {
+  it('resumeFrom "start" (default) drops the rows the state covers; "position" scores every row written', async () => {
+    const rows = series(150);
+    const saved = new Map<number, Uint8Array>();
+    const full = [...randomCutForestWithExplanation(rows, { ...small, withDirectionality: true, checkpoint: { every: 60, save: (b, n) => void saved.set(n, b) } })];
+    const state = saved.get(60)!;
+    const start = await pump(createRandomCutForestWithExplanationStream({ withDirectionality: true, state }), rows);
+    expect(start.error).toBeUndefined();
+    expect(start.out).toEqual(full.slice(60));
+    const position = await pump(createRandomCutForestWithExplanationStream({ withDirectionality: true, state, resumeFrom: 'position' }), rows.slice(60));
+    expect(position.out).toEqual(full.slice(60));
+    const short = await pump(createRandomCutForestStream({ state }), rows.slice(0, 10));
+    expect(short.error).toBeInstanceOf(RangeError);
+  });
+
+  it("a failed save (throw or rejection) is the stream's 'error': CheckpointSaveError, earlier rows emitted, no unhandled rejection", async () => {
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const boom = new Error('no space');
+      for (const save of [
+        () => {
+          throw boom;
+        },
+        () => Promise.reject(boom),
+        async () => {
+          await new Promise((r) => setTimeout(r, 2));
+          throw boom;
+        },
+      ]) {
+        const { out, error } = await pump(createRandomCutForestStream({ ...small, checkpoint: { every: 20, save } }), series(60));
+        expect(error).toBeInstanceOf(CheckpointSaveError);
+        expect(error).toMatchObject({ rowsSeen: 20, cause: boom });
+        expect(out).toHaveLength(20);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+    expect(unhandled).not.toHaveBeenCalled();
+  });
 });
