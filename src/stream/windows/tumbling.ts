@@ -64,8 +64,13 @@ function placeRow<R>(config: Config<R>, input: R, position: number) {
   const row = asRow(input, position);
   const time = config.readTime(input, position);
   const { key, values } = config.keyOf(row, position);
-  const start = step(time, config.size, config.offset);
-  const end = start + config.size;
+  let start = step(time, config.size, config.offset);
+  let end = start + config.size;
+  if (time >= end) {
+    // A fractional size's floating remainder can land one window short (step(5, 0.001) is 4.999).
+    start = end;
+    end = start + config.size;
+  }
   checkWindowBounds(time, start, end, `size ${config.size}`, position, config.timeColumn, time);
   return { row, time, key, values, start, end };
 }
