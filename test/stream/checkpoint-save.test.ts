@@ -40,7 +40,7 @@ const saves: [string, () => void | PromiseLike<void>][] = [
     throw boom;
   }],
   ['returns a rejected promise', () => Promise.reject(boom)],
-  ['returns a rejecting thenable', () => ({ then: (_ok: unknown, fail: (e: unknown) => void) => fail(boom) })],
+  ['returns a rejecting thenable', () => ({ then: (_ok: unknown, fail: (e: unknown) => void) => fail(boom) }) as unknown as PromiseLike<void>],
   ['rejects later', () => new Promise<void>((_, reject) => setTimeout(() => reject(boom), 2))],
 ];
 
@@ -58,7 +58,8 @@ describe('checkpoint.save failures surface as the operator\'s own error, never a
 
   for (const [label, save] of saves) {
     it(`async source, save ${label}: CheckpointSaveError with the cause, rows up to the checkpoint emitted, no later row read`, async () => {
-      for (const op of [randomCutForest, randomCutForestWithExplanation]) {
+      type Operator = (source: Iterable<{ i: number }> | AsyncIterable<{ i: number }>, options: object) => AsyncIterable<{ i: number }>;
+      for (const op of [randomCutForest, randomCutForestWithExplanation] as unknown as Operator[]) {
         const { source, state } = tracked('async');
         const { emitted, error } = await drain(op(source, { ...small, checkpoint: { every: 12, save } }));
         expect(error).toBeInstanceOf(CheckpointSaveError);

@@ -15,16 +15,21 @@ function dirty(n: number): Record<string, unknown>[] {
   return series(n).map((r, i) => (i % 13 === 5 ? { ...r, a: 'n/a' } : r));
 }
 
-type Operator = typeof randomCutForest | typeof randomCutForestWithExplanation;
+type Row = Record<string, unknown>;
+/** Either forest operator, called with loosely typed options. */
+type Operator = {
+  (source: Iterable<Row>, options: object): Iterable<Row>;
+  (source: AsyncIterable<Row>, options: object): AsyncIterable<Row>;
+};
 const operators: [string, Operator, object][] = [
-  ['randomCutForest', randomCutForest, {}],
-  ['randomCutForestWithExplanation', randomCutForestWithExplanation, { withDirectionality: true }],
+  ['randomCutForest', randomCutForest as unknown as Operator, {}],
+  ['randomCutForestWithExplanation', randomCutForestWithExplanation as unknown as Operator, { withDirectionality: true }],
 ];
 
 /** The uninterrupted run and its checkpoints (bytes by rowsSeen). */
 function uninterrupted(op: Operator, rows: Record<string, unknown>[], options: object, every: number) {
   const saved = new Map<number, Uint8Array>();
-  const full = [...op(rows, { ...small, ...options, checkpoint: { every, save: (b, n) => void saved.set(n, b) } })];
+  const full = [...op(rows, { ...small, ...options, checkpoint: { every, save: (b: Uint8Array, n: number) => void saved.set(n, b) } })];
   return { full, saved };
 }
 
