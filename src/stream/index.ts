@@ -23,7 +23,7 @@ export {
   type AggregateResult,
   type AggregateResults,
 } from './aggregates.js';
-export type { OnLate, WindowRow, SlidingRow, CommonWindowOptions } from './windows/common.js';
+export type { OnLate, WindowRow, SlidingRow, CommonWindowOptions, PartitionColumns, PartitionFields } from './windows/common.js';
 export { tumblingWindows, type TumblingOptions, type WatermarkOptions } from './windows/tumbling.js';
 export { slidingWindows, type SlidingFrame, type SlidingOptions } from './windows/sliding.js';
 export { staggerWindows, type StaggerOptions } from './windows/stagger.js';

@@ -37,6 +37,11 @@ export interface CheckpointOptions {
  * Where a resumed operator's source starts (see {@link RandomCutForestOperatorOptions.resumeFrom}):
  * `"start"` (the source replays from its first row) or `"position"` (the source continues after the
  * checkpointed row).
+ * @example
+ * ```ts
+ * const mode: ResumeFrom = source.isReplay ? 'start' : 'position';
+ * randomCutForest(source, { state, resumeFrom: mode });
+ * ```
  */
 export type ResumeFrom = 'start' | 'position';
 
