@@ -271,7 +271,8 @@ function resolveConfig(name: string, options: unknown, explain: boolean): Config
     }
     params = actual;
     if (restored.columns !== undefined) {
-      if (columns !== undefined && columns.join('\u0000') !== restored.columns.join('\u0000')) {
+      const stateColumns = restored.columns;
+      if (columns !== undefined && (columns.length !== stateColumns.length || columns.some((c, j) => c !== stateColumns[j]))) {
         throw new RangeError(
           `${name}: option "columns" ${describeValue(columns)} differs from the state's columns ${describeValue(restored.columns)}`,
         );
