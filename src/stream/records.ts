@@ -33,12 +33,17 @@ export function copyRecord(row: object): RowRecord {
   return Object.assign(newRecord(), row);
 }
 
+const OBJECT_PROTOTYPE = Object.prototype as unknown as RowRecord;
+
 /**
- * The value of `row`'s column `name`: an own `__proto__` property for that name (never the object's
- * prototype), the property (own or inherited, e.g. a class getter) for any other name.
+ * The value of `row`'s column `name`: the property, own or inherited (a class getter is a column),
+ * except what every object inherits from `Object.prototype`: a row without its own `__proto__`,
+ * `constructor`, `toString`, ... column has the value `undefined` there (a missing column), never
+ * its prototype or a built-in method.
  * @example
  * ```ts
  * field({}, '__proto__');                             // undefined, not Object.prototype
+ * field({}, 'toString');                              // undefined, not Object.prototype.toString
  * field(JSON.parse('{"__proto__": 5}'), '__proto__'); // 5
  * ```
  */
@@ -47,5 +52,7 @@ export function field(row: object, name: string): unknown {
     const own = Object.getOwnPropertyDescriptor(row, name);
     return own === undefined ? undefined : own.get !== undefined ? own.get.call(row) : own.value;
   }
-  return (row as RowRecord)[name];
+  const value = (row as RowRecord)[name];
+  if (typeof value === 'function' && value === OBJECT_PROTOTYPE[name] && !Object.hasOwn(row, name)) return undefined;
+  return value;
 }

@@ -44,10 +44,12 @@ describe('"__proto__" and other Object.prototype names are ordinary columns', ()
       });
     }
 
-    it(`${name}: a row without an own "__proto__" has the key undefined (not Object.prototype)`, () => {
-      const out = op([{ t: 1, v: 1 }, row({ t: 2, ['__proto__']: 'x', v: 2 })], '__proto__');
-      expect(out.map((r) => r['__proto__'])).toEqual([undefined, 'x']);
-    });
+    for (const column of ['__proto__', 'constructor', 'toString']) {
+      it(`${name}: a row without an own ${JSON.stringify(column)} has the key undefined (not what Object.prototype holds)`, () => {
+        const out = op([{ t: 1, v: 1 }, row({ t: 2, [column]: 'x', v: 2 })], column);
+        expect(out.map((r) => r[column])).toEqual([undefined, 'x']);
+      });
+    }
   }
 
   it('time column, aggregated column and aggregate name "__proto__"', () => {
