@@ -16,6 +16,7 @@
  */
 import { Deque } from './collections.js';
 import { describeValue, InvalidRowError } from './errors.js';
+import { field } from './records.js';
 
 declare const resultType: unique symbol;
 
@@ -203,14 +204,14 @@ export interface CompiledAggregate {
 
 function readAny(column: string): (row: object) => unknown {
   return (row) => {
-    const value = (row as Record<string, unknown>)[column];
+    const value = field(row, column);
     return value === undefined ? null : value;
   };
 }
 
 function readNumber(column: string): (row: object, position: number) => number | null {
   return (row, position) => {
-    const value = (row as Record<string, unknown>)[column];
+    const value = field(row, column);
     if (value === null || value === undefined) return null;
     if (typeof value === 'number') {
       if (Number.isFinite(value)) return value;

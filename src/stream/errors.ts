@@ -122,3 +122,29 @@ export class LateRowError extends Error {
     this.reason = reason;
   }
 }
+
+/**
+ * A forest operator's `checkpoint.save` failed (threw, or returned a promise that rejected). The
+ * operator stops: rows up to and including the checkpointed row have been emitted, no later row is
+ * read, and the save's own error is the `cause`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   for await (const row of randomCutForest(rows, { checkpoint: { every: 1000, save } })) sink(row);
+ * } catch (e) {
+ *   if (e instanceof CheckpointSaveError) console.error(`checkpoint at row ${e.rowsSeen} failed`, e.cause);
+ * }
+ * ```
+ */
+export class CheckpointSaveError extends Error {
+  /** Rows the failed checkpoint covered. */
+  readonly rowsSeen: number;
+
+  constructor(operator: string, rowsSeen: number, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : describeValue(cause);
+    super(`${operator}: checkpoint.save failed for the state after row ${rowsSeen}: ${why}`, { cause });
+    this.name = 'CheckpointSaveError';
+    this.rowsSeen = rowsSeen;
+  }
+}

@@ -3,7 +3,7 @@
  * SQL's windowed queries.
  * @module
  */
-export { InvalidRowError, LateRowError, type LateRowInfo } from './errors.js';
+export { CheckpointSaveError, InvalidRowError, LateRowError, type LateRowInfo } from './errors.js';
 export { parseTime, step, type TimeAccessor } from './time.js';
 export { isAsyncIterable, type Source, type Without } from './source.js';
 export { shingles } from './shingles.js';
@@ -23,7 +23,7 @@ export {
   type AggregateResult,
   type AggregateResults,
 } from './aggregates.js';
-export type { OnLate, WindowRow, SlidingRow, CommonWindowOptions } from './windows/common.js';
+export type { OnLate, WindowRow, SlidingRow, CommonWindowOptions, PartitionColumns, PartitionFields } from './windows/common.js';
 export { tumblingWindows, type TumblingOptions, type WatermarkOptions } from './windows/tumbling.js';
 export { slidingWindows, type SlidingFrame, type SlidingOptions } from './windows/sliding.js';
 export { staggerWindows, type StaggerOptions } from './windows/stagger.js';
@@ -34,10 +34,10 @@ export {
   MAX_STRENGTH,
   type InvalidRowsMode,
   type CheckpointOptions,
+  type ResumeFrom,
   type RandomCutForestOperatorOptions,
   type RandomCutForestWithExplanationOptions,
   type ScoreOf,
   type ScoredRow,
   type ExplainedRow,
 } from './rcf-operators.js';
-export { createRandomCutForestStream, createRandomCutForestWithExplanationStream } from './rcf-node-streams.js';

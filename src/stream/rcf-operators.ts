@@ -3,10 +3,13 @@
  * @module
  */
 import { RandomCutForest } from '../forest/forest.js';
-import { describeValue, InvalidRowError } from './errors.js';
+import { MAX_BOX_VALUE } from '../forest/tree.js';
+import { CheckpointSaveError, describeValue, InvalidRowError } from './errors.js';
+import { checkKnownOptions } from './known-options.js';
+import { readOperatorState, writeOperatorState, type OperatorState } from './operator-state.js';
+import { copyRecord, field, newRecord, type RowRecord } from './records.js';
 import { assertSource, isAsyncIterable, type Source, type Without } from './source.js';
 import { checkNumber, checkObject } from './validate.js';
-import { MAX_BOX_VALUE } from '../forest/tree.js';
 
 /** What to do with a row whose scored values are not all finite numbers. */
 export type InvalidRowsMode = 'error' | 'skip';
@@ -18,11 +21,29 @@ export interface CheckpointOptions {
   /**
    * Receives the operator's state (pass it back as `state` to resume) and the number of source rows it
    * covers (rows 1 to `rowsSeen`, counted from the first run). Called after the row's output has been
-   * handed on; with an async source or a Node stream a returned promise is awaited before the next row.
-   * With a sync source a returned promise is not awaited.
+   * handed on, before the next row is read. With an async source or a Node stream a returned promise
+   * is awaited before the next row. With a sync source `save` must be synchronous: an `async`
+   * function is refused at the call (TypeError) and a returned promise stops the iteration with a
+   * TypeError (its outcome is observed, never left as an unhandled rejection).
+   *
+   * A failure (a throw or a rejected promise) stops the operator with a {@link CheckpointSaveError}
+   * (thrown from the iteration, or the Node stream's `'error'`), its `cause` the save's error: the
+   * rows up to the checkpoint have been emitted, no later row is read.
    */
-  save(bytes: Uint8Array, rowsSeen: number): void | Promise<void>;
+  save(bytes: Uint8Array, rowsSeen: number): void | PromiseLike<void>;
 }
+
+/**
+ * Where a resumed operator's source starts (see {@link RandomCutForestOperatorOptions.resumeFrom}):
+ * `"start"` (the source replays from its first row) or `"position"` (the source continues after the
+ * checkpointed row).
+ * @example
+ * ```ts
+ * const mode: ResumeFrom = source.isReplay ? 'start' : 'position';
+ * randomCutForest(source, { state, resumeFrom: mode });
+ * ```
+ */
+export type ResumeFrom = 'start' | 'position';
 
 /** Options of {@link randomCutForest}: KDA's parameters, defaults and ranges, plus a few of this library. */
 export interface RandomCutForestOperatorOptions<M extends InvalidRowsMode = InvalidRowsMode> {
@@ -51,8 +72,29 @@ export interface RandomCutForestOperatorOptions<M extends InvalidRowsMode = Inva
   /**
    * Resume from a checkpoint: bytes given to `checkpoint.save`, or a bare `RandomCutForest#toBytes()`.
    * The forest's parameters then come from the state; parameters given as options must agree with it.
+   * The state is checked whole (checksum, every field, consistency with the forest and the options)
+   * before any row is read; a damaged or edited state raises a `StateError` naming the check and the
+   * field. See `resumeFrom` for where the source must start.
    */
   state?: Uint8Array;
+  /**
+   * Where the source starts when resuming from `state` (no effect without one, or with a bare forest
+   * state, which covers no rows). Default `"start"`.
+   * - `"start"`: the source replays from its first row (a file read again): the operator reads and
+   *   drops its first `rowsSeen` rows, which were learned and emitted before the checkpoint, then
+   *   scores the rest. A source that ends before `rowsSeen` rows raises a RangeError.
+   * - `"position"`: the source itself resumes just after the checkpointed row (a queue consumer at its
+   *   committed offset, a tailed file at the saved byte): every row is scored.
+   *
+   * Either way the output is exactly the rest of the uninterrupted run's output, bit for bit (row
+   * numbers in errors included).
+   * @example
+   * ```ts
+   * randomCutForest(readAll('data.csv'), { state, resumeFrom: 'start' });    // the same file, from its first row
+   * randomCutForest(consumer.fromOffset(n), { state, resumeFrom: 'position' }); // rows after the checkpoint
+   * ```
+   */
+  resumeFrom?: ResumeFrom;
   /** Save the operator's state periodically. */
   checkpoint?: CheckpointOptions;
 }
@@ -100,21 +142,27 @@ export const KDA_FOREST_LIMITS = Object.freeze({
  */
 export const MAX_STRENGTH = 1_000_000;
 
-const CHECKPOINT_MAGIC = [0x52, 0x43, 0x46, 0x4f]; // "RCFO"
-const CHECKPOINT_VERSION = 1;
+/** The option names the forest operators read (others are refused, with the closest name). */
+const OPERATOR_OPTIONS = [
+  'numberOfTrees',
+  'subSampleSize',
+  'timeDecay',
+  'shingleSize',
+  'columns',
+  'seed',
+  'invalidRows',
+  'withDirectionality',
+  'state',
+  'resumeFrom',
+  'checkpoint',
+] as const;
+const CHECKPOINT_OPTIONS = ['every', 'save'] as const;
 
 interface ForestParams {
   numberOfTrees: number;
   subSampleSize: number;
   timeDecay: number;
   shingleSize: number;
-}
-
-interface Restored {
-  forestBytes: Uint8Array;
-  columns: string[] | undefined;
-  rowsSeen: number;
-  stats: number[] | undefined;
 }
 
 interface Config {
@@ -125,46 +173,11 @@ interface Config {
   skip: boolean;
   explain: boolean;
   directionality: boolean;
-  restored: Restored | undefined;
+  restored: OperatorState | undefined;
+  resumeFrom: ResumeFrom;
   checkpoint: CheckpointOptions | undefined;
-}
-
-function parseState(name: string, state: unknown): Restored {
-  if (!(state instanceof Uint8Array)) {
-    throw new TypeError(`${name}: option "state" must be a Uint8Array (got ${describeValue(state)})`);
-  }
-  if (!CHECKPOINT_MAGIC.every((b, i) => state[i] === b)) {
-    return { forestBytes: state, columns: undefined, rowsSeen: 0, stats: undefined };
-  }
-  const bad = (why: string) => new RangeError(`${name}: option "state" is not a valid checkpoint (${why})`);
-  if (state.length < 9) throw bad('too short');
-  if (state[4] !== CHECKPOINT_VERSION) throw bad(`unknown version ${state[4]}`);
-  const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
-  const headerLength = view.getUint32(5, true);
-  if (9 + headerLength > state.length) throw bad('truncated');
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder().decode(state.subarray(9, 9 + headerLength)));
-  } catch {
-    throw bad('unreadable header');
-  }
-  const h = header as { columns?: unknown; rowsSeen?: unknown; stats?: unknown };
-  if (
-    !Array.isArray(h.columns) ||
-    !h.columns.every((c) => typeof c === 'string') ||
-    typeof h.rowsSeen !== 'number' ||
-    !Array.isArray(h.stats) ||
-    h.stats.length !== 3 * h.columns.length ||
-    !h.stats.every((x) => typeof x === 'number')
-  ) {
-    throw bad('malformed header');
-  }
-  return {
-    forestBytes: state.subarray(9 + headerLength),
-    columns: h.columns as string[],
-    rowsSeen: h.rowsSeen,
-    stats: h.stats as number[],
-  };
+  /** Whether `checkpoint.save` is an `async` function (refused with a sync source). */
+  asyncSave: boolean;
 }
 
 function checkColumnsOption(name: string, value: unknown): string[] | undefined {
@@ -184,6 +197,7 @@ function checkColumnsOption(name: string, value: unknown): string[] | undefined 
 
 function resolveConfig(name: string, options: unknown, explain: boolean): Config {
   const o = checkObject(name, 'options', options, true);
+  checkKnownOptions(name, o, OPERATOR_OPTIONS);
   const given = {
     numberOfTrees: o.numberOfTrees,
     subSampleSize: o.subSampleSize,
@@ -221,20 +235,29 @@ function resolveConfig(name: string, options: unknown, explain: boolean): Config
   if (typeof directionality !== 'boolean') {
     throw new TypeError(`${name}: option "withDirectionality" must be a boolean (got ${describeValue(directionality)})`);
   }
+  const resumeFrom = o.resumeFrom === undefined ? 'start' : o.resumeFrom;
+  if (resumeFrom !== 'start' && resumeFrom !== 'position') {
+    const kind = typeof resumeFrom === 'string' ? RangeError : TypeError;
+    throw new kind(`${name}: option "resumeFrom" must be "start" or "position" (got ${describeValue(resumeFrom)})`);
+  }
   let checkpoint: CheckpointOptions | undefined;
+  let asyncSave = false;
   if (o.checkpoint !== undefined) {
     const c = checkObject(name, 'option "checkpoint"', o.checkpoint);
+    checkKnownOptions(name, c, CHECKPOINT_OPTIONS, 'checkpoint.');
     const every = checkNumber(name, 'checkpoint.every', c.every, { min: 1, integer: true });
     if (typeof c.save !== 'function') {
       throw new TypeError(`${name}: option "checkpoint.save" must be a function (got ${describeValue(c.save)})`);
     }
     const save = c.save as CheckpointOptions['save'];
     checkpoint = { every, save: (bytes, rowsSeen) => save.call(c, bytes, rowsSeen) };
+    const tag = Object.prototype.toString.call(save);
+    asyncSave = tag === '[object AsyncFunction]';
   }
-  let restored: Restored | undefined;
+  let restored: OperatorState | undefined;
   if (o.state !== undefined) {
-    restored = parseState(name, o.state);
-    const forest = RandomCutForest.fromBytes(restored.forestBytes); // throws StateError when corrupt
+    restored = readOperatorState(name, o.state); // StateError naming the failed check and field
+    const forest = restored.forest;
     const actual: ForestParams = {
       numberOfTrees: forest.numberOfTrees,
       subSampleSize: forest.subSampleSize,
@@ -248,12 +271,13 @@ function resolveConfig(name: string, options: unknown, explain: boolean): Config
     }
     params = actual;
     if (restored.columns !== undefined) {
-      if (columns !== undefined && columns.join('\u0000') !== restored.columns.join('\u0000')) {
+      const stateColumns = restored.columns;
+      if (columns !== undefined && (columns.length !== stateColumns.length || columns.some((c, j) => c !== stateColumns[j]))) {
         throw new RangeError(
           `${name}: option "columns" ${describeValue(columns)} differs from the state's columns ${describeValue(restored.columns)}`,
         );
       }
-      columns = restored.columns;
+      columns = [...restored.columns];
     }
     if (columns !== undefined && columns.length !== forest.dimensions) {
       throw new RangeError(
@@ -261,7 +285,19 @@ function resolveConfig(name: string, options: unknown, explain: boolean): Config
       );
     }
   }
-  return { name, params, columns, seed, skip: mode === 'skip', explain, directionality, restored, checkpoint };
+  return {
+    name,
+    params,
+    columns,
+    seed,
+    skip: mode === 'skip',
+    explain,
+    directionality,
+    restored,
+    resumeFrom,
+    checkpoint,
+    asyncSave,
+  };
 }
 
 const fmt = (x: number): string => (x > 0 ? x : 0).toFixed(4);
@@ -276,9 +312,12 @@ export class ForestCore {
   /** Per column: decayed weight, mean and sum of squared deviations (for STRENGTH). */
   private stats: Float64Array = new Float64Array(0);
   private readonly decay: number;
-  private position = 0;
+  /** 1-based position in the source of the last row pushed (counting the rows a checkpoint covers). */
+  private position: number;
   /** Source rows covered, including those of the run a checkpoint came from. */
   rowsSeen: number;
+  /** Rows still to drop before scoring (resumeFrom "start"); see {@link ForestCore.skips}. */
+  private toSkip: number;
   private values: Float64Array = new Float64Array(0);
   private warmupExplanation = '';
 
@@ -286,6 +325,8 @@ export class ForestCore {
     this.decay = Math.exp(-1 / config.params.timeDecay);
     const restored = config.restored;
     this.rowsSeen = restored?.rowsSeen ?? 0;
+    this.position = this.rowsSeen;
+    this.toSkip = config.resumeFrom === 'start' ? this.rowsSeen : 0;
     if (config.columns !== undefined) this.start(config.columns);
   }
 
@@ -293,7 +334,7 @@ export class ForestCore {
     const { params, seed, restored } = this.config;
     this.columns = columns;
     if (restored !== undefined) {
-      this.forest = RandomCutForest.fromBytes(restored.forestBytes);
+      this.forest = restored.restoreForest();
       if (this.forest.dimensions !== columns.length) {
         throw new RangeError(
           `${this.config.name}: the first row has ${columns.length} numeric columns but the state's forest has ` +
@@ -304,7 +345,7 @@ export class ForestCore {
       this.forest = new RandomCutForest({ dimensions: columns.length, ...params, ...(seed === undefined ? {} : { seed }) });
     }
     this.stats = new Float64Array(3 * columns.length);
-    if (restored?.stats !== undefined && restored.stats.length === this.stats.length) this.stats.set(restored.stats);
+    if (restored?.stats !== undefined) this.stats.set(restored.stats); // its length was checked against the forest
     this.values = new Float64Array(columns.length);
     const zero = this.config.directionality
       ? '{"DIRECTION":"LOW","STRENGTH":"0.0000","ATTRIBUTION_SCORE":"0.0000"}'
@@ -313,9 +354,9 @@ export class ForestCore {
   }
 
   /** The first row's numeric columns (an error for a row without any: with "skip", the next row decides). */
-  private inferColumns(row: Record<string, unknown>, position: number): string[] | InvalidRowError {
+  private inferColumns(row: object, position: number): string[] | InvalidRowError {
     const columns = Object.keys(row).filter((k) => {
-      const v = row[k];
+      const v = field(row, k);
       return typeof v === 'number' || typeof v === 'bigint';
     });
     if (columns.length === 0) {
@@ -331,11 +372,11 @@ export class ForestCore {
   }
 
   /** Reads the scored values into `this.values`; returns the invalid column, if any. */
-  private read(row: Record<string, unknown>, position: number): InvalidRowError | undefined {
+  private read(row: object, position: number): InvalidRowError | undefined {
     const columns = this.columns as string[];
     for (let j = 0; j < columns.length; j++) {
       const column = columns[j] as string;
-      const v = row[column];
+      const v = field(row, column);
       // A number the forest accepts: finite and within the float32 range of its boxes.
       const x = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN;
       if (Math.abs(x) <= MAX_BOX_VALUE) this.values[j] = x;
@@ -345,10 +386,32 @@ export class ForestCore {
     return undefined;
   }
 
-  push(input: unknown): Record<string, unknown> {
+  /**
+   * With `resumeFrom: "start"`: whether the next source row is one of the first `rowsSeen`, which the
+   * runner drops without pushing (counting it off). Always false otherwise.
+   */
+  skips(): boolean {
+    if (this.toSkip === 0) return false;
+    this.toSkip--;
+    return true;
+  }
+
+  /** At the end of the source: throws when it ended before the rows a "start" resume drops. */
+  end(): void {
+    if (this.toSkip === 0) return;
+    const read = this.rowsSeen - this.toSkip;
+    throw new RangeError(
+      `${this.config.name}: the source ended after ${read} rows, before the ${this.rowsSeen} rows the state covers ` +
+        '(resumeFrom "start" replays the source from its first row and drops those; pass resumeFrom: "position" ' +
+        'for a source that continues after the checkpoint)',
+    );
+  }
+
+  /** Scores one row; the output is a new null-prototype record (any column name, `__proto__` too, is a plain field). */
+  push(input: unknown): RowRecord {
     const position = ++this.position;
     const { skip, explain } = this.config;
-    const row = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : undefined;
+    const row = input !== null && typeof input === 'object' ? input : undefined;
     let error: InvalidRowError | undefined;
     if (row === undefined) {
       error = new InvalidRowError(position, undefined, input, 'is not an object');
@@ -363,13 +426,14 @@ export class ForestCore {
     if (error !== undefined) {
       if (!skip) throw error;
       this.rowsSeen++;
-      const out: Record<string, unknown> = row === undefined ? { value: input } : { ...row };
+      const out = row === undefined ? newRecord() : copyRecord(row);
+      if (row === undefined) out.value = input;
       out.ANOMALY_SCORE = null;
       if (explain) out.ANOMALY_EXPLANATION = null;
       return out;
     }
     const forest = this.forest as RandomCutForest;
-    const out: Record<string, unknown> = { ...row };
+    const out = copyRecord(row as object);
     if (!explain) {
       out.ANOMALY_SCORE = forest.process(this.values);
     } else {
@@ -461,46 +525,68 @@ export class ForestCore {
     if (this.forest === undefined || this.columns === undefined) {
       throw new Error('no forest yet: the columns are not known');
     }
-    const forestBytes = this.forest.toBytes();
-    const header = new TextEncoder().encode(
-      JSON.stringify({ columns: this.columns, rowsSeen: this.rowsSeen, stats: [...this.stats] }),
-    );
-    const out = new Uint8Array(9 + header.length + forestBytes.length);
-    out.set(CHECKPOINT_MAGIC, 0);
-    out[4] = CHECKPOINT_VERSION;
-    new DataView(out.buffer).setUint32(5, header.length, true);
-    out.set(header, 9);
-    out.set(forestBytes, 9 + header.length);
-    return out;
+    return writeOperatorState(this.forest.toBytes(), this.columns, this.rowsSeen, this.stats);
   }
 
   /**
-   * Saves a checkpoint if one is due; returns what `save` returned. (Not before the forest exists: with
-   * "skip", rows skipped before the columns are known have nothing to save.)
+   * Saves a checkpoint if one is due (not before the forest exists: with "skip", rows skipped before
+   * the columns are known have nothing to save). Returns `undefined` when nothing is pending, else a
+   * promise of the save. A failure, sync or async, is a {@link CheckpointSaveError}.
    */
-  maybeCheckpoint(): void | Promise<void> {
+  maybeCheckpoint(): Promise<void> | undefined {
     if (!this.checkpointDue() || this.forest === undefined) return undefined;
-    return (this.config.checkpoint as CheckpointOptions).save(this.snapshot(), this.rowsSeen);
+    const { name } = this.config;
+    const rowsSeen = this.rowsSeen;
+    const bytes = this.snapshot();
+    let result: unknown;
+    try {
+      result = (this.config.checkpoint as CheckpointOptions).save(bytes, rowsSeen);
+    } catch (error) {
+      throw new CheckpointSaveError(name, rowsSeen, error);
+    }
+    if (!isThenable(result)) return undefined;
+    return Promise.resolve(result).then(
+      () => undefined,
+      (error: unknown) => {
+        throw new CheckpointSaveError(name, rowsSeen, error);
+      },
+    );
   }
 }
 
-function* runSync(source: Iterable<unknown>, create: () => ForestCore): Generator<Record<string, unknown>, void, undefined> {
-  const core = create();
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function* runSync(source: Iterable<unknown>, config: Config): Generator<RowRecord, void, undefined> {
+  const core = new ForestCore(config);
   for (const input of source) {
+    if (core.skips()) continue;
     yield core.push(input);
-    void core.maybeCheckpoint();
+    const pending = core.maybeCheckpoint();
+    if (pending !== undefined) {
+      pending.then(undefined, () => undefined); // observed: the TypeError below is what the caller sees
+      throw new TypeError(
+        `${config.name}: checkpoint.save returned a promise, which a sync source cannot await: ` +
+          'make save synchronous or pass an async source',
+      );
+    }
   }
+  core.end();
 }
 
-async function* runAsync(
-  source: AsyncIterable<unknown>,
-  create: () => ForestCore,
-): AsyncGenerator<Record<string, unknown>, void, undefined> {
-  const core = create();
+async function* runAsync(source: AsyncIterable<unknown>, config: Config): AsyncGenerator<RowRecord, void, undefined> {
+  const core = new ForestCore(config);
   for await (const input of source) {
+    if (core.skips()) continue;
     yield core.push(input);
     await core.maybeCheckpoint();
   }
+  core.end();
 }
 
 /** @internal Validates the options and returns a factory of cores. */
@@ -511,10 +597,16 @@ export function forestCoreFactory(name: string, options: unknown, explain: boole
 
 function run(name: string, source: unknown, options: unknown, explain: boolean): Iterable<unknown> | AsyncIterable<unknown> {
   assertSource(name, source);
-  const create = forestCoreFactory(name, options, explain);
-  if (isAsyncIterable(source)) return { [Symbol.asyncIterator]: () => runAsync(source, create) };
+  const config = resolveConfig(name, options, explain);
+  if (isAsyncIterable(source)) return { [Symbol.asyncIterator]: () => runAsync(source, config) };
+  if (config.asyncSave) {
+    throw new TypeError(
+      `${name}: option "checkpoint.save" is an async function but the source is sync, and a sync iteration cannot ` +
+        'await it: make save synchronous or pass an async source',
+    );
+  }
   const sync = source as Iterable<unknown>;
-  return { [Symbol.iterator]: () => runSync(sync, create) };
+  return { [Symbol.iterator]: () => runSync(sync, config) };
 }
 
 /**

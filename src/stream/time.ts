@@ -3,6 +3,7 @@
  * @module
  */
 import { InvalidRowError } from './errors.js';
+import { field } from './records.js';
 
 /** Where a row's time comes from: a column name or a function of the row. */
 export type TimeAccessor<R> = string | ((row: R) => unknown);
@@ -85,12 +86,36 @@ export function step(time: number, size: number, offset = 0): number {
 }
 
 /**
+ * The time range the window operators support: a time `t` is accepted when `|t| + margin` stays within
+ * `Number.MAX_SAFE_INTEGER` (2^53 - 1), `margin` being what the operator adds to or subtracts from a
+ * time (window size, offset, out-of-orderness, allowed lateness), so that every window boundary it
+ * computes is an exact, distinct number.
+ * @example
+ * ```ts
+ * const limit: TimeLimit = { margin: 60_000, what: 'size (60000)' };
+ * ```
+ */
+export interface TimeLimit {
+  /** What the operator adds to or subtracts from a time, at most `Number.MAX_SAFE_INTEGER`. */
+  margin: number;
+  /** The margin's description for messages, e.g. `"size + |offset| (60000)"`. */
+  what: string;
+}
+
+/**
  * Builds a function reading a row's time (epoch milliseconds) for the operators. With no accessor, the
- * arrival time `Date.now()` is used, never decreasing, like KDA's ROWTIME. An unreadable time raises
- * an {@link InvalidRowError}.
+ * arrival time `Date.now()` is used, never decreasing, like KDA's ROWTIME. An unreadable time, or one
+ * outside the range `limit` allows (`|time| + limit.margin <= Number.MAX_SAFE_INTEGER`), raises an
+ * {@link InvalidRowError} naming the row, the column and the range.
+ * @example
+ * ```ts
+ * const read = timeReader<{ t: number }>('t', { margin: 5, what: 'size (5)' });
+ * read({ t: 12 }, 1);          // 12
+ * read({ t: 2 ** 53 }, 2);     // InvalidRowError: row 2: column "t" is outside the supported time range ...
+ * ```
  * @internal
  */
-export function timeReader<R>(accessor: TimeAccessor<R> | undefined): (row: R, position: number) => number {
+export function timeReader<R>(accessor: TimeAccessor<R> | undefined, limit: TimeLimit): (row: R, position: number) => number {
   if (accessor === undefined) {
     let last = -Infinity;
     return () => {
@@ -99,18 +124,53 @@ export function timeReader<R>(accessor: TimeAccessor<R> | undefined): (row: R, p
       return last;
     };
   }
+  const bound = Number.MAX_SAFE_INTEGER - limit.margin;
+  const outside =
+    `is outside the supported time range [-${bound}, ${bound}] ` +
+    `(|time| + ${limit.what} must be at most Number.MAX_SAFE_INTEGER, ${Number.MAX_SAFE_INTEGER})`;
   if (typeof accessor === 'function') {
     return (row, position) => {
       const value = accessor(row);
       const time = parseTime(value);
       if (time === undefined) throw new InvalidRowError(position, undefined, value, 'returned by the time function is not a valid time');
+      if (!(Math.abs(time) <= bound)) throw new InvalidRowError(position, undefined, value, `returned by the time function ${outside}`);
       return time;
     };
   }
   return (row, position) => {
-    const value = (row as Record<string, unknown>)[accessor];
+    const value = field(row as object, accessor);
     const time = parseTime(value);
     if (time === undefined) throw new InvalidRowError(position, accessor, value, 'is not a valid time');
+    if (!(Math.abs(time) <= bound)) throw new InvalidRowError(position, accessor, value, outside);
     return time;
   };
+}
+
+/**
+ * Throws unless `[start, end)` is a window that contains `time` and has distinct bounds: with a tiny
+ * window size at a large time, `start + size` can round back to `start` (giving `[t, t)` windows and
+ * false late rows); such a row is refused instead.
+ * @example
+ * ```ts
+ * checkWindowBounds(1e15, 1e15, 1e15 + 0.001, 'size 0.001', 7, 't', 1e15); // throws InvalidRowError
+ * ```
+ * @internal
+ */
+export function checkWindowBounds(
+  time: number,
+  start: number,
+  end: number,
+  what: string,
+  position: number,
+  column: string | undefined,
+  value: unknown,
+): void {
+  if (start <= time && time < end) return;
+  throw new InvalidRowError(
+    position,
+    column,
+    value,
+    `cannot be placed in a window of ${what}: at this magnitude the window's bounds [${start}, ${end}) do not ` +
+      'contain it as distinct numbers (use a larger window or smaller times)',
+  );
 }

@@ -1,10 +1,7 @@
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { RandomCutForest } from '../../src/forest/forest.js';
 import {
-  createRandomCutForestStream,
-  createRandomCutForestWithExplanationStream,
   InvalidRowError,
   randomCutForest,
   randomCutForestWithExplanation,
@@ -146,7 +143,6 @@ describe('randomCutForest', () => {
     expect(call({ state: [1, 2] })).toThrow(TypeError);
     expect(call(5)).toThrow(TypeError);
     expect(() => randomCutForest('rows' as unknown as [], {})).toThrow(TypeError);
-    expect(() => createRandomCutForestStream({ numberOfTrees: -1 })).toThrow(RangeError);
     const wide = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`c${i}`, i]));
     expect(() => [...randomCutForest([wide], small)]).toThrow(/31 numeric columns/);
   });
@@ -246,50 +242,6 @@ describe('randomCutForestWithExplanation', () => {
   });
 });
 
-describe('Node streams', () => {
-  it('createRandomCutForestStream gives the same rows as randomCutForest', async () => {
-    const rows = series(60);
-    const stream = createRandomCutForestStream(small);
-    const out: unknown[] = [];
-    stream.on('data', (row) => out.push(row));
-    for (const row of rows) if (!stream.write(row)) await once(stream, 'drain');
-    stream.end();
-    await once(stream, 'end');
-    expect(out).toEqual([...randomCutForest(rows, small)]);
-  });
-
-  it('respects backpressure: rows wait while nobody reads', async () => {
-    const rows = series(500);
-    const stream = createRandomCutForestWithExplanationStream({ ...small, withDirectionality: true });
-    let accepted = 0;
-    for (const row of rows) {
-      accepted++;
-      if (!stream.write(row)) break;
-    }
-    expect(accepted).toBeLessThan(rows.length); // write() said stop
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    // only a readable buffer's worth of rows has been scored
-    expect(stream.readableLength).toBeLessThanOrEqual(stream.readableHighWaterMark + 1);
-    const out: unknown[] = [];
-    const done = (async () => {
-      for await (const row of stream) out.push(row);
-    })();
-    for (const row of rows.slice(accepted)) if (!stream.write(row)) await once(stream, 'drain');
-    stream.end();
-    await done;
-    expect(out).toEqual([...randomCutForestWithExplanation(rows, { ...small, withDirectionality: true })]);
-  });
-
-  it('an invalid row errors the stream with InvalidRowError', async () => {
-    const stream = createRandomCutForestStream(small);
-    const error = once(stream, 'error');
-    stream.write({ a: 1 });
-    stream.write({ a: 'x' });
-    const [e] = await error;
-    expect(e).toBeInstanceOf(InvalidRowError);
-  });
-});
-
 describe('checkpoints', () => {
   it('resuming from a checkpoint gives the same rows as an uninterrupted run', async () => {
     const rows = series(160);
@@ -298,7 +250,7 @@ describe('checkpoints', () => {
     const full = [...randomCutForestWithExplanation(rows, { ...options, checkpoint: { every: 50, save: (b, n) => void saved.push([b, n]) } })];
     expect(saved.map(([, n]) => n)).toEqual([50, 100, 150]);
     const [bytes, seen] = saved[1]!;
-    const resumed = [...randomCutForestWithExplanation(rows.slice(seen), { withDirectionality: true, state: bytes })];
+    const resumed = [...randomCutForestWithExplanation(rows.slice(seen), { withDirectionality: true, state: bytes, resumeFrom: 'position' })];
     expect(resumed).toEqual(full.slice(seen));
 
     // async: save is awaited, rowsSeen counts from the first run
@@ -307,43 +259,11 @@ describe('checkpoints', () => {
       randomCutForestWithExplanation(toAsync(rows.slice(seen)), {
         withDirectionality: true,
         state: bytes,
+        resumeFrom: 'position',
         checkpoint: { every: 25, save: async (_b, n) => void again.push(n) },
       }),
     );
     expect(again).toEqual([125, 150]);
-  });
-
-  it('the Node stream versions checkpoint (awaiting save) and resume from state too', async () => {
-    const rows = series(120);
-    const options = { ...small, withDirectionality: true };
-    const run = async (input: typeof rows, extra: object) => {
-      const stream = createRandomCutForestWithExplanationStream({ ...options, ...extra });
-      const out: unknown[] = [];
-      stream.on('data', (row) => out.push(row));
-      for (const row of input) if (!stream.write(row)) await once(stream, 'drain');
-      stream.end();
-      await once(stream, 'end');
-      return out;
-    };
-    const saved: [Uint8Array, number][] = [];
-    let pending = 0;
-    const full = await run(rows, {
-      checkpoint: {
-        every: 40,
-        save: async (b: Uint8Array, n: number) => {
-          pending++;
-          await new Promise((r) => setTimeout(r, 5));
-          saved.push([b, n]);
-          pending--;
-        },
-      },
-    });
-    expect(pending).toBe(0);
-    expect(saved.map(([, n]) => n)).toEqual([40, 80, 120]);
-    expect(full).toEqual([...randomCutForestWithExplanation(rows, options)]);
-    const [bytes, seen] = saved[0]!;
-    const resumed = await run(rows.slice(seen), { state: bytes });
-    expect(resumed).toEqual(full.slice(seen));
   });
 
   it('accepts a bare forest state and checks options against it', () => {

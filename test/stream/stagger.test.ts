@@ -109,7 +109,7 @@ describe('staggerWindows', () => {
     expect(call({ range: 10, aggregate: { n: count() } })).toThrow(/option "partitionBy" is required/);
     expect(call({ range: 10, partitionBy: [], aggregate: { n: count() } })).toThrow(RangeError);
     expect(call({ range: 0, partitionBy: 'k', aggregate: { n: count() } })).toThrow(
-      'staggerWindows: option "range" must be a finite number greater than 0 (got 0)',
+      'staggerWindows: option "range" must be a finite number greater than 0 and at most 9007199254740991 (got 0)',
     );
     expect(call({ range: '1m', partitionBy: 'k', aggregate: { n: count() } })).toThrow(TypeError);
   });

@@ -195,7 +195,7 @@ describe('tumblingWindows (KDA rules)', () => {
   it('validates options at the call, before reading any row', () => {
     const call = (o: unknown) => () => tumblingWindows(untouchable, o as Parameters<typeof tumblingWindows>[1]);
     expect(call({ size: 0, aggregate: n })).toThrow(RangeError);
-    expect(call({ size: -5, aggregate: n })).toThrow(/tumblingWindows: option "size" must be a finite number greater than 0 \(got -5\)/);
+    expect(call({ size: -5, aggregate: n })).toThrow(/tumblingWindows: option "size" must be a finite number greater than 0 and at most 9007199254740991 \(got -5\)/);
     expect(call({ size: Infinity, aggregate: n })).toThrow(RangeError);
     expect(call({ size: '60s', aggregate: n })).toThrow(TypeError);
     expect(call({ size: 5 })).toThrow(/option "aggregate" is required/);
@@ -205,7 +205,7 @@ describe('tumblingWindows (KDA rules)', () => {
     expect(call({ size: 5, aggregate: n, partitionBy: 3 })).toThrow(TypeError);
     expect(call({ size: 5, aggregate: n, onLate: 'x' })).toThrow(TypeError);
     expect(call({ size: 5, aggregate: n, watermark: { outOfOrderness: -1 } })).toThrow(
-      /option "watermark.outOfOrderness" must be a finite number at least 0 \(got -1\)/,
+      /option "watermark.outOfOrderness" must be a finite number from 0 to 9007199254740991 \(got -1\)/,
     );
     expect(call({ size: 5, aggregate: n, watermark: { outOfOrderness: 1, allowedLateness: -1 } })).toThrow(RangeError);
     expect(call({ size: 5, aggregate: n, watermark: 5 })).toThrow(TypeError);

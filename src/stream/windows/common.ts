@@ -6,6 +6,7 @@
 import type { AggregateResults, AggregateSpec, CompiledAggregate } from '../aggregates.js';
 import { WindowAggregates } from '../aggregates.js';
 import { InvalidRowError, LateRowError, type LateRowInfo } from '../errors.js';
+import { newRecord } from '../records.js';
 import type { Without } from '../source.js';
 import type { TimeAccessor } from '../time.js';
 
@@ -23,16 +24,42 @@ export interface CommonWindowOptions<R, A extends AggregateSpec<R>> {
 }
 
 /**
- * An output row of a tumbling or stagger window: the window's bounds (epoch milliseconds), the
- * partition columns, then the aggregates. `isUpdate` is present with a `watermark`: `true` when a late
- * row re-emits a window already emitted.
+ * The column names a `partitionBy` option names: the string itself, or the strings of a list.
+ * @example
+ * ```ts
+ * type C = PartitionColumns<readonly ['host', 'page']>; // 'host' | 'page'
+ * ```
  */
-export type WindowRow<A> = {
+export type PartitionColumns<P> = P extends string ? P : P extends readonly (infer C)[] ? C & string : never;
+
+/**
+ * The partition columns of a window row, each typed as in the input row `R` (`unknown` for a column
+ * `R` does not declare).
+ * @example
+ * ```ts
+ * type F = PartitionFields<{ host: string; ms: number }, 'host'>; // { host: string }
+ * ```
+ */
+export type PartitionFields<R, P> = { [K in PartitionColumns<P>]: K extends keyof R ? R[K] : unknown };
+
+/**
+ * An output row of a tumbling or stagger window: the window's bounds (epoch milliseconds), the
+ * partition columns (typed from the input row `R` and the `partitionBy` option `P`), then the
+ * aggregates (typed from the `aggregate` option `A`). `isUpdate` is present with a `watermark`:
+ * `true` when a late row re-emits a window already emitted. No other field exists, so reading an
+ * unknown one (`w.zzz`) is a compile error.
+ * @example
+ * ```ts
+ * const rows = tumblingWindows(clicks, { size: 60_000, time: 't', partitionBy: 'page', aggregate: { n: count() } });
+ * for (const w of rows) w.page; // typed as clicks' page column; w.n is a number
+ * ```
+ */
+export type WindowRow<A, R = unknown, P = never> = {
   windowStart: number;
   windowEnd: number;
   isUpdate?: boolean;
-  [column: string]: unknown;
-} & AggregateResults<A>;
+} & PartitionFields<R, P> &
+  AggregateResults<A>;
 
 /** An output row of a sliding window: the input row's fields, then the aggregates (which win). */
 export type SlidingRow<R, A> = Without<R, keyof A> & AggregateResults<A>;
@@ -78,9 +105,11 @@ export function newWindow(
 
 /** The output row of a closed window. */
 export function windowOutput(window: KeyedWindow, isUpdate?: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { windowStart: window.start, windowEnd: window.end };
+  const out = newRecord();
+  out.windowStart = window.start;
+  out.windowEnd = window.end;
   if (isUpdate !== undefined) out.isUpdate = isUpdate;
-  Object.assign(out, window.partition);
+  Object.assign(out, window.partition); // onto a null-prototype record: "__proto__" is a plain column
   return window.aggregates.writeResults(out);
 }
 

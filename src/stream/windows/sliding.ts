@@ -4,8 +4,10 @@
  */
 import { compileAggregates, readValues, WindowAggregates, type AggregateSpec, type CompiledAggregate } from '../aggregates.js';
 import { Deque } from '../collections.js';
-import { describeValue } from '../errors.js';
+import { describeValue, InvalidRowError } from '../errors.js';
+import { checkKnownOptions } from '../known-options.js';
 import { partitionKey, type PartitionKey } from '../partition.js';
+import { copyRecord } from '../records.js';
 import { assertSource, runOperator, type RowProcessor, type Source } from '../source.js';
 import { timeReader, type TimeAccessor } from '../time.js';
 import { checkColumns, checkFunction, checkNumber, checkObject, checkTime } from '../validate.js';
@@ -21,6 +23,8 @@ export interface SlidingOptions<R, A extends AggregateSpec<R>> extends CommonWin
 }
 
 const NAME = 'slidingWindows';
+const FRAME_OPTIONS = ['range', 'rows'] as const;
+const SLIDING_OPTIONS = ['time', 'partitionBy', 'aggregate', 'onLate'] as const;
 
 interface Partition {
   entries: Deque<{ row: object; time: number }>;
@@ -36,7 +40,8 @@ class Sliding<R> implements RowProcessor<R, Record<string, unknown>> {
     private readonly range: number | undefined,
     private readonly rows: number | undefined,
     private readonly readTime: ((row: R, position: number) => number) | undefined,
-    private readonly keyOf: (row: Record<string, unknown>) => PartitionKey,
+    private readonly timeColumn: string | undefined,
+    private readonly keyOf: (row: object, position: number) => PartitionKey,
     private readonly aggregates: readonly CompiledAggregate[],
     private readonly onLate: OnLate<R> | undefined,
   ) {}
@@ -45,7 +50,7 @@ class Sliding<R> implements RowProcessor<R, Record<string, unknown>> {
     const position = ++this.position;
     const row = asRow(input, position);
     const time = this.readTime === undefined ? 0 : this.readTime(input, position);
-    const { key } = this.keyOf(row);
+    const { key } = this.keyOf(row, position);
     let partition = this.partitions.get(key);
     if (partition !== undefined && time < partition.lastTime) {
       handleLate(this.onLate, input, position, time, `it is older than the latest time of its key, ${partition.lastTime}`);
@@ -59,6 +64,14 @@ class Sliding<R> implements RowProcessor<R, Record<string, unknown>> {
     const { entries, aggregates } = partition;
     if (this.range !== undefined) {
       const expired = time - this.range;
+      if (!(expired < time)) {
+        throw new InvalidRowError(
+          position,
+          this.timeColumn,
+          time,
+          `cannot anchor a window of range ${this.range}: at this magnitude time - range equals the time (use a larger range or smaller times)`,
+        );
+      }
       for (let e = entries.front(); e !== undefined && e.time <= expired; e = entries.front()) {
         entries.shift();
         aggregates.remove(e.row);
@@ -70,7 +83,7 @@ class Sliding<R> implements RowProcessor<R, Record<string, unknown>> {
       while (entries.length > this.rows + 1) aggregates.remove((entries.shift() as { row: object }).row);
     }
     partition.lastTime = time;
-    return [aggregates.writeResults({ ...row })];
+    return [aggregates.writeResults(copyRecord(row))];
   }
 
   end(): Record<string, unknown>[] {
@@ -124,18 +137,22 @@ export function slidingWindows<R extends object, const A extends AggregateSpec<R
 ): Iterable<SlidingRow<R, A>> | AsyncIterable<SlidingRow<R, A>> {
   assertSource(NAME, source);
   const f = checkObject(NAME, 'frame', frame);
+  checkKnownOptions(NAME, f, FRAME_OPTIONS, 'frame.');
   if ((f.range === undefined) === (f.rows === undefined)) {
     throw new TypeError(`${NAME}: frame must have exactly one of "range" (milliseconds) or "rows" (got ${describeValue(frame)})`);
   }
-  const range = f.range === undefined ? undefined : checkNumber(NAME, 'range', f.range, { min: 0, exclusiveMin: true });
-  const rows = f.rows === undefined ? undefined : checkNumber(NAME, 'rows', f.rows, { min: 0, integer: true });
+  const range = f.range === undefined ? undefined : checkNumber(NAME, 'range', f.range, { min: 0, exclusiveMin: true, max: Number.MAX_SAFE_INTEGER });
+  const rows = f.rows === undefined ? undefined : checkNumber(NAME, 'rows', f.rows, { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER - 1 });
   const o = checkObject(NAME, 'options', options);
+  checkKnownOptions(NAME, o, SLIDING_OPTIONS);
   const time = checkTime<TimeAccessor<R>>(NAME, o.time);
-  const readTime = range !== undefined || time !== undefined ? timeReader(time) : undefined;
+  const limit = { margin: range ?? 0, what: range === undefined ? '0' : `range (${range})` };
+  const readTime = range !== undefined || time !== undefined ? timeReader(time, limit) : undefined;
+  const timeColumn = typeof time === 'string' ? time : undefined;
   const keyOf = partitionKey(checkColumns(NAME, 'partitionBy', o.partitionBy, false));
   const aggregates = compileAggregates(NAME, o.aggregate);
   const onLate = checkFunction<OnLate<R>>(NAME, 'onLate', o.onLate);
-  return runOperator(source, () => new Sliding(range, rows, readTime, keyOf, aggregates, onLate)) as
+  return runOperator(source, () => new Sliding(range, rows, readTime, timeColumn, keyOf, aggregates, onLate)) as
     | Iterable<SlidingRow<R, A>>
     | AsyncIterable<SlidingRow<R, A>>;
 }

@@ -6,7 +6,8 @@ import { compileAggregates, readValues, type AggregateSpec, type CompiledAggrega
 import { Heap } from '../collections.js';
 import { KeyOrder, partitionKey, type PartitionKey } from '../partition.js';
 import { assertSource, runOperator, type RowProcessor, type Source } from '../source.js';
-import { timeReader, type TimeAccessor } from '../time.js';
+import { checkWindowBounds, timeReader, type TimeAccessor } from '../time.js';
+import { checkKnownOptions } from '../known-options.js';
 import { checkColumns, checkFunction, checkNumber, checkObject, checkTime } from '../validate.js';
 import {
   asRow,
@@ -22,14 +23,16 @@ import {
 } from './common.js';
 
 /** Options of {@link staggerWindows}. */
-export interface StaggerOptions<R, A extends AggregateSpec<R>> extends CommonWindowOptions<R, A> {
+export interface StaggerOptions<R, A extends AggregateSpec<R>, P extends string | readonly string[] = string | readonly string[]>
+  extends CommonWindowOptions<R, A> {
   /** Window length in milliseconds, > 0. */
   range: number;
   /** Partition column(s) (required, as in KDA): one window per key. */
-  partitionBy: string | readonly string[];
+  partitionBy: P;
 }
 
 const NAME = 'staggerWindows';
+const STAGGER_OPTIONS = ['range', 'time', 'partitionBy', 'aggregate', 'onLate'] as const;
 
 class Stagger<R> implements RowProcessor<R, Record<string, unknown>> {
   private position = 0;
@@ -42,7 +45,8 @@ class Stagger<R> implements RowProcessor<R, Record<string, unknown>> {
   constructor(
     private readonly range: number,
     private readonly readTime: (row: R, position: number) => number,
-    private readonly keyOf: (row: Record<string, unknown>) => PartitionKey,
+    private readonly timeColumn: string | undefined,
+    private readonly keyOf: (row: object, position: number) => PartitionKey,
     private readonly aggregates: readonly CompiledAggregate[],
     private readonly onLate: OnLate<R> | undefined,
   ) {}
@@ -51,7 +55,8 @@ class Stagger<R> implements RowProcessor<R, Record<string, unknown>> {
     const position = ++this.position;
     const row = asRow(input, position);
     const time = this.readTime(input, position);
-    const { key, values } = this.keyOf(row);
+    checkWindowBounds(time, time, time + this.range, `range ${this.range}`, position, this.timeColumn, time);
+    const { key, values } = this.keyOf(row, position);
     const open = this.open.get(key);
     let reason: string | undefined;
     if (open !== undefined && time < open.start) {
@@ -118,30 +123,49 @@ class Stagger<R> implements RowProcessor<R, Record<string, unknown>> {
  * //  { windowStart: <11:01:15>, windowEnd: <11:02:15>, minute: '11:01', n: 1 }]
  * ```
  */
-export function staggerWindows<R extends object, const A extends AggregateSpec<R>>(
+export function staggerWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: AsyncIterable<R>,
-  options: StaggerOptions<R, A>,
-): AsyncIterable<WindowRow<A>>;
-export function staggerWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: StaggerOptions<R, A, P>,
+): AsyncIterable<WindowRow<A, R, P>>;
+export function staggerWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Iterable<R>,
-  options: StaggerOptions<R, A>,
-): Iterable<WindowRow<A>>;
-export function staggerWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: StaggerOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>>;
+export function staggerWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Source<R>,
-  options: StaggerOptions<R, A>,
-): Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>>;
-export function staggerWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: StaggerOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>>;
+export function staggerWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Source<R>,
-  options: StaggerOptions<R, A>,
-): Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>> {
+  options: StaggerOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>> {
   assertSource(NAME, source);
   const o = checkObject(NAME, 'options', options);
-  const range = checkNumber(NAME, 'range', o.range, { min: 0, exclusiveMin: true });
-  const readTime = timeReader(checkTime<TimeAccessor<R>>(NAME, o.time));
+  checkKnownOptions(NAME, o, STAGGER_OPTIONS);
+  const range = checkNumber(NAME, 'range', o.range, { min: 0, exclusiveMin: true, max: Number.MAX_SAFE_INTEGER });
+  const time = checkTime<TimeAccessor<R>>(NAME, o.time);
+  const readTime = timeReader(time, { margin: range, what: `range (${range})` });
+  const timeColumn = typeof time === 'string' ? time : undefined;
   const keyOf = partitionKey(checkColumns(NAME, 'partitionBy', o.partitionBy, true));
   const aggregates = compileAggregates(NAME, o.aggregate);
   const onLate = checkFunction<OnLate<R>>(NAME, 'onLate', o.onLate);
-  return runOperator(source, () => new Stagger(range, readTime, keyOf, aggregates, onLate)) as
-    | Iterable<WindowRow<A>>
-    | AsyncIterable<WindowRow<A>>;
+  return runOperator(source, () => new Stagger(range, readTime, timeColumn, keyOf, aggregates, onLate)) as
+    | Iterable<WindowRow<A, R, P>>
+    | AsyncIterable<WindowRow<A, R, P>>;
 }

@@ -7,7 +7,8 @@ import { compileAggregates, readValues, type AggregateSpec, type CompiledAggrega
 import { Heap } from '../collections.js';
 import { KeyOrder, partitionKey, type PartitionKey } from '../partition.js';
 import { assertSource, runOperator, type RowProcessor, type Source } from '../source.js';
-import { step, timeReader, type TimeAccessor } from '../time.js';
+import { checkWindowBounds, step, timeReader, type TimeAccessor } from '../time.js';
+import { checkKnownOptions } from '../known-options.js';
 import { checkColumns, checkFunction, checkNumber, checkObject, checkTime } from '../validate.js';
 import {
   asRow,
@@ -31,24 +32,29 @@ export interface WatermarkOptions {
 }
 
 /** Options of {@link tumblingWindows}. */
-export interface TumblingOptions<R, A extends AggregateSpec<R>> extends CommonWindowOptions<R, A> {
+export interface TumblingOptions<R, A extends AggregateSpec<R>, P extends string | readonly string[] = string | readonly string[]>
+  extends CommonWindowOptions<R, A> {
   /** Window length in milliseconds, > 0. */
   size: number;
   /** Alignment: windows start at epoch + offset + k * size (default 0). */
   offset?: number;
   /** Partition column(s): one window per key. Output rows carry them. */
-  partitionBy?: string | readonly string[];
+  partitionBy?: P;
   /** Switches to Flink's event-time rules. */
   watermark?: WatermarkOptions;
 }
 
 const NAME = 'tumblingWindows';
+const TUMBLING_OPTIONS = ['size', 'offset', 'time', 'partitionBy', 'aggregate', 'onLate', 'watermark'] as const;
+const WATERMARK_OPTIONS = ['outOfOrderness', 'allowedLateness'] as const;
 
 interface Config<R> {
   size: number;
   offset: number;
+  /** The time column (for messages), if the time comes from one. */
+  timeColumn: string | undefined;
   readTime: (row: R, position: number) => number;
-  keyOf: (row: Record<string, unknown>) => PartitionKey;
+  keyOf: (row: object, position: number) => PartitionKey;
   aggregates: CompiledAggregate[];
   onLate: OnLate<R> | undefined;
 }
@@ -57,9 +63,16 @@ interface Config<R> {
 function placeRow<R>(config: Config<R>, input: R, position: number) {
   const row = asRow(input, position);
   const time = config.readTime(input, position);
-  const { key, values } = config.keyOf(row);
-  const start = step(time, config.size, config.offset);
-  return { row, time, key, values, start, end: start + config.size };
+  const { key, values } = config.keyOf(row, position);
+  let start = step(time, config.size, config.offset);
+  let end = start + config.size;
+  if (time >= end) {
+    // A fractional size's floating remainder can land one window short (step(5, 0.001) is 4.999).
+    start = end;
+    end = start + config.size;
+  }
+  checkWindowBounds(time, start, end, `size ${config.size}`, position, config.timeColumn, time);
+  return { row, time, key, values, start, end };
 }
 
 /** KDA's rule: time is global; the first row at or past a window's end closes it. */
@@ -228,40 +241,73 @@ class WatermarkTumbling<R> implements RowProcessor<R, Record<string, unknown>> {
  * for (const w of perMinute) console.log(w.windowStart, w.page, w.clicks, w.meanMs);
  * ```
  */
-export function tumblingWindows<R extends object, const A extends AggregateSpec<R>>(
+export function tumblingWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: AsyncIterable<R>,
-  options: TumblingOptions<R, A>,
-): AsyncIterable<WindowRow<A>>;
-export function tumblingWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: TumblingOptions<R, A, P>,
+): AsyncIterable<WindowRow<A, R, P>>;
+export function tumblingWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Iterable<R>,
-  options: TumblingOptions<R, A>,
-): Iterable<WindowRow<A>>;
-export function tumblingWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: TumblingOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>>;
+export function tumblingWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Source<R>,
-  options: TumblingOptions<R, A>,
-): Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>>;
-export function tumblingWindows<R extends object, const A extends AggregateSpec<R>>(
+  options: TumblingOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>>;
+export function tumblingWindows<
+  R extends object,
+  const A extends AggregateSpec<R>,
+  const P extends string | readonly string[] = never,
+>(
   source: Source<R>,
-  options: TumblingOptions<R, A>,
-): Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>> {
+  options: TumblingOptions<R, A, P>,
+): Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>> {
   assertSource(NAME, source);
   const o = checkObject(NAME, 'options', options);
+  checkKnownOptions(NAME, o, TUMBLING_OPTIONS);
+  const size = checkNumber(NAME, 'size', o.size, { min: 0, exclusiveMin: true, max: Number.MAX_SAFE_INTEGER });
+  const offset = checkNumber(NAME, 'offset', o.offset, { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }, 0);
+  let outOfOrderness = 0;
+  let allowedLateness = 0;
+  const watermark = o.watermark !== undefined;
+  if (watermark) {
+    const w = checkObject(NAME, 'option "watermark"', o.watermark);
+    checkKnownOptions(NAME, w, WATERMARK_OPTIONS, 'watermark.');
+    const rule = { min: 0, max: Number.MAX_SAFE_INTEGER };
+    outOfOrderness = checkNumber(NAME, 'watermark.outOfOrderness', w.outOfOrderness, rule);
+    allowedLateness = checkNumber(NAME, 'watermark.allowedLateness', w.allowedLateness, rule, 0);
+  }
+  // Every boundary the operator computes stays within |time| + margin.
+  const margin = size + Math.abs(offset) + (watermark ? outOfOrderness + allowedLateness + 1 : 0);
+  const what = watermark
+    ? `size + |offset| + watermark.outOfOrderness + watermark.allowedLateness + 1 (${margin})`
+    : `size + |offset| (${margin})`;
+  if (!(margin <= Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`${NAME}: options ${what.replace(/ \(.*/, '')} must be at most Number.MAX_SAFE_INTEGER (got ${margin})`);
+  }
+  const time = checkTime<TimeAccessor<R>>(NAME, o.time);
   const config: Config<R> = {
-    size: checkNumber(NAME, 'size', o.size, { min: 0, exclusiveMin: true }),
-    offset: checkNumber(NAME, 'offset', o.offset, {}, 0),
-    readTime: timeReader(checkTime<TimeAccessor<R>>(NAME, o.time)),
+    size,
+    offset,
+    timeColumn: typeof time === 'string' ? time : undefined,
+    readTime: timeReader(time, { margin, what }),
     keyOf: partitionKey(checkColumns(NAME, 'partitionBy', o.partitionBy, false)),
     aggregates: compileAggregates(NAME, o.aggregate),
     onLate: checkFunction<OnLate<R>>(NAME, 'onLate', o.onLate),
   };
-  let create: () => RowProcessor<R, Record<string, unknown>>;
-  if (o.watermark === undefined) {
-    create = () => new KdaTumbling(config);
-  } else {
-    const w = checkObject(NAME, 'option "watermark"', o.watermark);
-    const outOfOrderness = checkNumber(NAME, 'watermark.outOfOrderness', w.outOfOrderness, { min: 0 });
-    const allowedLateness = checkNumber(NAME, 'watermark.allowedLateness', w.allowedLateness, { min: 0 }, 0);
-    create = () => new WatermarkTumbling(config, outOfOrderness, allowedLateness);
-  }
-  return runOperator(source, create) as Iterable<WindowRow<A>> | AsyncIterable<WindowRow<A>>;
+  const create: () => RowProcessor<R, Record<string, unknown>> = watermark
+    ? () => new WatermarkTumbling(config, outOfOrderness, allowedLateness)
+    : () => new KdaTumbling(config);
+  return runOperator(source, create) as Iterable<WindowRow<A, R, P>> | AsyncIterable<WindowRow<A, R, P>>;
 }

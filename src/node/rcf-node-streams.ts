@@ -7,14 +7,18 @@ import {
   forestCoreFactory,
   type RandomCutForestOperatorOptions,
   type RandomCutForestWithExplanationOptions,
-} from './rcf-operators.js';
+} from '../stream/rcf-operators.js';
 
 function forestTransform(name: string, options: unknown, explain: boolean): Transform {
   const core = forestCoreFactory(name, options, explain)();
   return new Transform({
     objectMode: true,
     transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback) {
-      let pending: void | Promise<void>;
+      if (core.skips()) {
+        callback(); // resumeFrom "start": a row the checkpoint already covers
+        return;
+      }
+      let pending: Promise<void> | undefined;
       try {
         this.push(core.push(chunk));
         pending = core.maybeCheckpoint();
@@ -22,8 +26,25 @@ function forestTransform(name: string, options: unknown, explain: boolean): Tran
         callback(error as Error);
         return;
       }
-      if (pending instanceof Promise) pending.then(() => callback(), (error: unknown) => callback(error as Error));
-      else callback();
+      if (pending === undefined) {
+        callback();
+        return;
+      }
+      pending
+        .then(
+          () => callback(),
+          (error: unknown) => callback(error as Error),
+        )
+        .then(undefined, (error: unknown) => this.destroy(error as Error)); // never an unhandled rejection
+    },
+    flush(callback: TransformCallback) {
+      try {
+        core.end();
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
+      callback();
     },
   });
 }
@@ -32,7 +53,10 @@ function forestTransform(name: string, options: unknown, explain: boolean): Tran
  * {@link randomCutForest} as an object-mode `stream.Transform`: write rows, read scored rows. It
  * respects backpressure (a row is scored only when the readable side has room) and awaits
  * `checkpoint.save`. Options are validated here; an invalid row destroys the stream with an
- * {@link InvalidRowError} (unless `invalidRows: "skip"`).
+ * {@link InvalidRowError} (unless `invalidRows: "skip"`), a failed save with a
+ * {@link CheckpointSaveError}. With `state`, `resumeFrom` says whether the rows written start from the
+ * source's first row (`"start"`, the default: the first `rowsSeen` rows are dropped) or after the
+ * checkpoint (`"position"`).
  *
  * @example
  * ```ts
