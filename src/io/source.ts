@@ -75,39 +75,116 @@ export function sourceName(source: InputSource, name: string | undefined): strin
   return typeof source === 'string' ? source : '<stream>';
 }
 
+/** Default longest record (and line) the readers accept: 1 MiB, in UTF-8 bytes. */
+export const DEFAULT_MAX_RECORD_SIZE = 1 << 20;
+
+/**
+ * Checks a `maxRecordSize` option: a positive integer (the default when undefined).
+ * @internal
+ */
+export function checkMaxRecordSize(value: number | undefined, option = 'maxRecordSize'): number {
+  const max = value ?? DEFAULT_MAX_RECORD_SIZE;
+  if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`${option} must be a positive integer (bytes), got ${String(max)}`);
+  return max;
+}
+
+/**
+ * The reason given when a record is longer than the limit.
+ * @internal
+ */
+export function tooLongReason(max: number, what = 'record'): string {
+  return `${what} longer than ${max} bytes, the limit on record size (raise it with maxRecordSize, --max-record-size in rcf, if such records are intended)`;
+}
+
+/**
+ * Whether `text` takes more than `max` UTF-8 bytes, measuring bytes only when the length in UTF-16 units
+ * leaves it open.
+ * @internal
+ */
+export function utf8Exceeds(text: string, max: number): boolean {
+  const n = text.length;
+  if (n > max) return true;
+  if (n * 3 <= max) return false;
+  return Buffer.byteLength(text, 'utf8') > max;
+}
+
 /**
  * Splits streamed text into physical lines (LF or CRLF), numbering them from 1, in constant memory
- * apart from the longest line. Calls `onLine(text, terminator, lineNumber)` synchronously.
+ * apart from the longest line, which may not exceed `maxLineSize` UTF-8 bytes: a longer line calls
+ * `onTooLong(lineNumber)` (which throws) as soon as the excess is seen, before the line is complete.
+ * Each character is looked at a bounded number of times, whatever the chunking: a line spread over
+ * many chunks is kept as a list of parts and joined once.
+ * Calls `onLine(text, terminator, lineNumber)` synchronously.
  * @internal
  */
 export class LineSplitter {
-  private rest = '';
+  private readonly parts: string[] = [];
+  private partsBytes = 0;
   private lineNumber = 0;
+
+  /**
+   * @param maxLineSize longest line in UTF-8 bytes (without its terminator).
+   * @param onTooLong called with the line's number when it is longer; must throw.
+   */
+  constructor(
+    private readonly maxLineSize: number = Number.MAX_SAFE_INTEGER,
+    private readonly onTooLong: (line: number) => never = (line) => {
+      throw new RangeError(`line ${line} is longer than ${maxLineSize} bytes`);
+    },
+  ) {}
 
   /** Feeds one chunk; calls `onLine` for every completed line. */
   push(chunk: string, onLine: (text: string, terminator: string, line: number) => void): void {
-    const text = this.rest.length > 0 ? this.rest + chunk : chunk;
+    const max = this.maxLineSize;
     let pos = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', pos);
-      if (nl < 0) break;
+    let nl = chunk.indexOf('\n');
+    if (nl >= 0 && this.parts.length > 0) {
+      // The line begun in earlier chunks ends here.
+      this.parts.push(chunk.slice(0, nl));
+      let text = this.parts.join('');
+      this.parts.length = 0;
+      this.partsBytes = 0;
+      let terminator = '\n';
+      if (text.charCodeAt(text.length - 1) === 13) {
+        text = text.slice(0, -1);
+        terminator = '\r\n';
+      }
+      if (utf8Exceeds(text, max)) this.onTooLong(this.lineNumber + 1);
+      onLine(text, terminator, ++this.lineNumber);
+      pos = nl + 1;
+      nl = chunk.indexOf('\n', pos);
+    }
+    while (nl >= 0) {
       let end = nl;
       let terminator = '\n';
-      if (end > pos && text.charCodeAt(end - 1) === 13) {
+      if (end > pos && chunk.charCodeAt(end - 1) === 13) {
         end--;
         terminator = '\r\n';
       }
-      onLine(text.slice(pos, end), terminator, ++this.lineNumber);
+      const text = chunk.slice(pos, end);
+      if (end - pos > max || (end - pos) * 3 > max) {
+        if (utf8Exceeds(text, max)) this.onTooLong(this.lineNumber + 1);
+      }
+      onLine(text, terminator, ++this.lineNumber);
       pos = nl + 1;
+      nl = chunk.indexOf('\n', pos);
     }
-    this.rest = pos === 0 ? text : text.slice(pos);
+    if (pos < chunk.length) {
+      const rest = pos === 0 ? chunk : chunk.slice(pos);
+      this.parts.push(rest);
+      this.partsBytes += Buffer.byteLength(rest, 'utf8');
+      if (this.partsBytes > max + 1) this.onTooLong(this.lineNumber + 1); // +1: the CR of a CRLF may be the last part
+    }
   }
 
   /** Flushes the last line when the text does not end with a newline. */
   end(onLine: (text: string, terminator: string, line: number) => void): void {
-    if (this.rest.length > 0) {
-      const text = this.rest;
-      this.rest = '';
+    if (this.parts.length > 0) {
+      const text = this.parts.join('');
+      const bytes = this.partsBytes;
+      this.parts.length = 0;
+      this.partsBytes = 0;
+      if (bytes > this.maxLineSize) this.onTooLong(this.lineNumber + 1);
       onLine(text, '', ++this.lineNumber);
     }
   }
@@ -150,4 +227,121 @@ export async function* parsedBatches<R>(source: InputSource, parser: ChunkParser
     throw error;
   }
   if (out.length > 0) yield out;
+}
+
+/**
+ * What the CSV and JSON Lines readers share: reading a source through a {@link ChunkParser}, a
+ * non-consuming look-ahead ({@link RowReader.sample}), and iteration (once) by batch or by row. An error
+ * met while looking ahead is kept and thrown by the iteration at its place, after the rows before it.
+ * @example
+ * const reader = new CsvReader('data.csv'); // a RowReader<CsvRow>
+ * const first = await reader.sample(100);   // nothing consumed
+ * for await (const row of reader) use(row);  // from the first row again
+ */
+export abstract class RowReader<R> implements AsyncIterable<R> {
+  /** The name used in error messages. */
+  readonly name: string;
+  private readonly source: InputSource;
+  private generator: AsyncGenerator<R[]> | undefined;
+  private readonly buffered: R[][] = [];
+  private bufferedRows = 0;
+  private finished = false;
+  private failed = false;
+  private failure: unknown;
+  private started = false;
+
+  /**
+   * @param source a file path, or a stream/async iterable of text or bytes.
+   * @param name the name for error messages (default: the path, or `<stream>`).
+   */
+  protected constructor(source: InputSource, name: string | undefined) {
+    this.name = sourceName(source, name);
+    this.source = source;
+  }
+
+  /** The parser that turns the source's text into rows (called once). */
+  protected abstract makeParser(): ChunkParser<R>;
+
+  /**
+   * Reads one more batch into the look-ahead buffer.
+   * @returns false at the end of the input or on an error (kept for the iteration to throw).
+   */
+  protected async readAhead(): Promise<boolean> {
+    if (this.finished || this.failed) return false;
+    this.generator ??= parsedBatches(this.source, this.makeParser());
+    try {
+      const next = await this.generator.next();
+      if (next.done === true) {
+        this.finished = true;
+        return false;
+      }
+      if (next.value.length > 0) {
+        this.buffered.push(next.value);
+        this.bufferedRows += next.value.length;
+      }
+      return true;
+    } catch (error) {
+      this.failed = true;
+      this.failure = error;
+      return false;
+    }
+  }
+
+  /** Throws the error met while reading ahead, if any. */
+  protected throwFailure(): void {
+    if (this.failed) throw this.failure;
+  }
+
+  /**
+   * Returns up to the first `n` rows without consuming them: a later iteration still yields every row
+   * from the first, with the same line numbers. Memory is that of the rows looked at (plus at most one
+   * chunk's rows). May be called again, before the iteration, for more rows.
+   * An error among the first rows is thrown here only when no row precedes it; otherwise the rows before
+   * it are returned and the iteration throws it after yielding them.
+   * @param n how many rows to look at, an integer >= 0.
+   * @example
+   * const reader = new JsonlReader('data.jsonl');
+   * const rows = await reader.sample(100);
+   * const columns = chooseScoredColumns(header, rows.map((r) => header.map((c) => r.record[c])));
+   */
+  async sample(n: number): Promise<R[]> {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`sample size must be an integer >= 0, got ${String(n)}`);
+    if (this.started) throw new Error(`${this.name}: sample() must be called before the iteration starts`);
+    while (this.bufferedRows < n && (await this.readAhead()));
+    if (this.bufferedRows === 0 && n > 0) this.throwFailure();
+    const out: R[] = [];
+    for (const batch of this.buffered) {
+      for (const row of batch) {
+        if (out.length === n) return out;
+        out.push(row);
+      }
+    }
+    return out;
+  }
+
+  /** Yields the rows in batches (one per chunk read): the fastest way to consume a large file. */
+  async *batches(): AsyncGenerator<R[]> {
+    if (this.started) throw new Error(`${this.name}: a ${this.constructor.name} can be iterated only once`);
+    this.started = true;
+    while (this.buffered.length > 0) {
+      const batch = this.buffered.shift()!;
+      this.bufferedRows -= batch.length;
+      yield batch;
+    }
+    this.throwFailure();
+    if (this.finished) return;
+    this.generator ??= parsedBatches(this.source, this.makeParser());
+    for (;;) {
+      const next = await this.generator.next();
+      if (next.done === true) return;
+      yield next.value;
+    }
+  }
+
+  /** Yields the rows one by one. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<R> {
+    for await (const batch of this.batches()) {
+      for (const row of batch) yield row;
+    }
+  }
 }
