@@ -177,6 +177,7 @@ export async function scoreCommand(args: readonly string[], io: CliIo): Promise<
     throw error;
   }
   notJson();
+  if (csv.header.join('').trim().length === 0 && source.blank) return run(settings, files, undefined, undefined, io);
   return run(settings, files, csv, csv.header, io);
 }
 
