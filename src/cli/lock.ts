@@ -43,9 +43,15 @@ function releaseAll(): void {
   for (const path of [...held]) releaseLock(path);
 }
 
+/**
+ * SIGINT/SIGTERM while holding locks: remove them, then die of the same signal (the default action;
+ * `process.exit` could hang while a read of a pipe is pending).
+ */
 function onSignal(signal: NodeJS.Signals): void {
   releaseAll();
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  process.kill(process.pid, signal);
 }
 
 function installHandlers(): void {
