@@ -251,7 +251,10 @@ async function run<R extends InputRow>(
       } else {
         const { meta } = saved;
         checkResume(meta, { checkpoint: checkpointPath, input: files.input!, inputStat: files.inputStat!, output: files.output!, options: runOptions(settings), headerLine });
-        if (known) assertColumnsExist('field options.resolvedColumns', meta.options.resolvedColumns, names, where);
+        const unknown = known ? meta.options.resolvedColumns.filter((c) => !names.includes(c)) : [];
+        if (unknown.length > 0) {
+          throw new CheckpointError(checkpointPath, `field options.resolvedColumns: ${unknown.map((c) => JSON.stringify(c)).join(', ')} not in ${where} (${names.join(', ')}); not resuming`);
+        }
         columns = meta.options.resolvedColumns;
         try {
           core = makeCore(settings, columns, saved.state);
