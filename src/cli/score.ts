@@ -378,7 +378,7 @@ async function score<R extends InputRow>(
             firstSkip ??= bad;
             await format.write(row, null, null);
           } else {
-            throw bad;
+            throw new InputError(bad.file, bad.line, `${bad.reason} (--invalid-rows skip writes such rows unscored)`, bad.column);
           }
           rows++;
           if (rows % settings.checkpointEvery === 0) await save();

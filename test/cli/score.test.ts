@@ -126,7 +126,7 @@ describe('rcf score: errors', () => {
     for (const args of [['score', bad, '--seed', '1', '--columns', 'a,b'], ['score', bad, '--seed', '1', '--columns', 'a,b', '-o', out]]) {
       const r = rcf(args);
       expect(r.status).toBe(1);
-      expect(r.stderr).toBe(`rcf score: ${bad}:302: column "b": not a finite number within +-3.4028234663852886e+38 (got "oops")\n`);
+      expect(r.stderr).toBe(`rcf score: ${bad}:302: column "b": not a finite number within +-3.4028234663852886e+38 (got "oops") (--invalid-rows skip writes such rows unscored)\n`);
       const written = args.length > 6 ? readFileSync(out, 'utf8') : r.stdout;
       const lines = written.trimEnd().split('\n');
       expect(lines).toHaveLength(301);
