@@ -96,7 +96,7 @@ export function checkMaxRecordSize(value: number | undefined, option = 'maxRecor
  * @internal
  */
 export function tooLongReason(max: number, what = 'record'): string {
-  return `${what} longer than ${max} bytes, the limit on record size (raise it with maxRecordSize, --max-record-size in rcf, if such records are intended)`;
+  return `${what} longer than ${max} bytes, the limit on record size (raise it with --max-record-size, or the maxRecordSize option, if such records are intended)`;
 }
 
 /**

@@ -112,7 +112,7 @@ describe('CsvReader', () => {
     expect(unterminated.message).toMatch(/^test.csv:3: unterminated quoted field/);
 
     const tooLong = new CsvReader(chunks('a\n"', 'x'.repeat(100), '\n', 'y'.repeat(100)), { maxRecordLength: 50, name: 'long.csv' });
-    expect((await errorOf(rowsOf(tooLong))).message).toMatch(/^long.csv:2: record longer than 50 bytes.*raise it with maxRecordSize/);
+    expect((await errorOf(rowsOf(tooLong))).message).toMatch(/^long.csv:2: record longer than 50 bytes.*raise it with --max-record-size, or the maxRecordSize option/);
     const openQuote = new CsvReader(chunks('a\n"', 'x\n'.repeat(100), 'y'), { maxRecordSize: 50, name: 'open.csv' });
     expect((await errorOf(rowsOf(openQuote))).message).toMatch(/^open.csv:2: record longer than 50 bytes.*is a quote on this line left open\?/);
   });
