@@ -145,7 +145,7 @@ export class CsvParser {
     let i = 0;
     while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
     if (text.charCodeAt(i) === 123 /* { */) {
-      throw new InputError(this.name, line, 'this looks like JSON Lines (the first line starts with "{"), not CSV: read it with --format jsonl (JsonlReader)');
+      throw new InputError(this.name, line, 'this looks like JSON Lines (the first line starts with "{"), not CSV: read it with --format jsonl');
     }
   }
 

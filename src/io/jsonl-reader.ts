@@ -136,7 +136,7 @@ export class JsonlParser {
 function csvHint(text: string): string {
   const t = text.trimStart();
   if (t.startsWith('{') || t.startsWith('[')) return '';
-  return /[,;\t]/.test(t) ? ' (this looks like CSV, not JSON Lines: read it with --format csv, CsvReader)' : '';
+  return /[,;\t]/.test(t) ? ' (this looks like CSV, not JSON Lines: read it with --format csv)' : '';
 }
 
 /**
