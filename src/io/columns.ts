@@ -50,7 +50,11 @@ export function numericJsonlColumns(firstRecord: Readonly<Record<string, unknown
   return out;
 }
 
-/** A column {@link chooseScoredColumns} leaves out, and why (a short phrase for a message). */
+/**
+ * A column {@link chooseScoredColumns} leaves out, and why (a short phrase for a message).
+ * @example
+ * const left: ExcludedColumn = { column: 'timestamp', reason: 'named like a timestamp' };
+ */
 export interface ExcludedColumn {
   /** The column's name. */
   readonly column: string;

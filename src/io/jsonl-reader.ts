@@ -29,7 +29,11 @@ export interface JsonlReaderOptions {
   readonly maxDepth?: number;
 }
 
-/** Default of {@link JsonlReaderOptions.maxDepth}. */
+/**
+ * Default of {@link JsonlReaderOptions.maxDepth}.
+ * @example
+ * new JsonlReader('nested.jsonl', { maxDepth: 2 * DEFAULT_MAX_DEPTH });
+ */
 export const DEFAULT_MAX_DEPTH = 64;
 
 /**

@@ -53,6 +53,8 @@ const BATCH_TEXT = 1 << 14;
 
 /**
  * Decodes a source into UTF-8 text chunks, streaming (a leading byte-order mark is dropped).
+ * @example
+ * for await (const text of textChunks('data.csv')) process.stdout.write(text);
  * @internal
  */
 export async function* textChunks(source: InputSource): AsyncGenerator<string> {
@@ -72,17 +74,29 @@ export async function* textChunks(source: InputSource): AsyncGenerator<string> {
   if (tail.length > 0) yield tail;
 }
 
-/** Name used in error messages for a source. @internal */
+/**
+ * Name used in error messages for a source.
+ * @example
+ * sourceName(process.stdin, undefined); // '<stream>'
+ * @internal
+ */
 export function sourceName(source: InputSource, name: string | undefined): string {
   if (name !== undefined) return name;
   return typeof source === 'string' ? source : '<stream>';
 }
 
-/** Default longest record (and line) the readers accept: 1 MiB, in UTF-8 bytes. */
+/**
+ * Default longest record (and line) the readers accept: 1 MiB, in UTF-8 bytes.
+ * @example
+ * new CsvReader('big.csv', { maxRecordSize: 4 * DEFAULT_MAX_RECORD_SIZE }); // accept records up to 4 MiB
+ */
 export const DEFAULT_MAX_RECORD_SIZE = 1 << 20;
 
 /**
  * Checks a `maxRecordSize` option: a positive integer (the default when undefined).
+ * @example
+ * checkMaxRecordSize(undefined); // 1048576
+ * checkMaxRecordSize(0);         // throws RangeError
  * @internal
  */
 export function checkMaxRecordSize(value: number | undefined, option = 'maxRecordSize'): number {
@@ -93,6 +107,8 @@ export function checkMaxRecordSize(value: number | undefined, option = 'maxRecor
 
 /**
  * The reason given when a record is longer than the limit.
+ * @example
+ * new InputError('data.csv', 3, tooLongReason(1048576)); // data.csv:3: record longer than 1048576 bytes, ...
  * @internal
  */
 export function tooLongReason(max: number, what = 'record'): string {
@@ -102,6 +118,8 @@ export function tooLongReason(max: number, what = 'record'): string {
 /**
  * Whether `text` takes more than `max` UTF-8 bytes, measuring bytes only when the length in UTF-16 units
  * leaves it open.
+ * @example
+ * utf8Exceeds('éé', 3); // true (4 bytes)
  * @internal
  */
 export function utf8Exceeds(text: string, max: number): boolean {
@@ -118,6 +136,10 @@ export function utf8Exceeds(text: string, max: number): boolean {
  * Each character is looked at a bounded number of times, whatever the chunking: a line spread over
  * many chunks is kept as a list of parts and joined once.
  * Calls `onLine(text, terminator, lineNumber)` synchronously.
+ * @example
+ * const lines = new LineSplitter(1 << 20, (n) => { throw new InputError('x', n, 'too long'); });
+ * lines.push('a\r\nb', (text, eol, n) => console.log(n, text)); // 1 'a'
+ * lines.end((text, eol, n) => console.log(n, text));              // 2 'b'
  * @internal
  */
 export class LineSplitter {
@@ -198,7 +220,14 @@ export class LineSplitter {
   }
 }
 
-/** A parser fed text chunk by chunk (the CSV and JSON Lines parsers). */
+/**
+ * A parser fed text chunk by chunk (the CSV and JSON Lines parsers).
+ * @example
+ * const parser: ChunkParser<CsvRow> = new CsvParser();
+ * const rows: CsvRow[] = [];
+ * parser.push('a\n1\n', rows);
+ * parser.end(rows);
+ */
 export interface ChunkParser<R> {
   push(chunk: string, out: R[]): void;
   end(out: R[]): void;
