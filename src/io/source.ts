@@ -187,9 +187,7 @@ export class LineSplitter {
         terminator = '\r\n';
       }
       const text = chunk.slice(pos, end);
-      if (end - pos > max || (end - pos) * 3 > max) {
-        if (utf8Exceeds(text, max)) this.onTooLong(this.lineNumber + 1);
-      }
+      if ((end - pos) * 3 > max && utf8Exceeds(text, max)) this.onTooLong(this.lineNumber + 1);
       onLine(text, terminator, ++this.lineNumber);
       pos = nl + 1;
       nl = chunk.indexOf('\n', pos);
