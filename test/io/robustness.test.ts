@@ -289,6 +289,22 @@ describe('item 15: a file in the other format; empty inputs', () => {
     expect(later.message).not.toMatch(/--format/);
   });
 
+  it('UTF-16 text (with or without a byte-order mark) and binary input fail at once, naming the line', async () => {
+    const utf16 = (text: string, bom: boolean): AsyncIterable<Uint8Array> => {
+      const body = Buffer.from(text, 'utf16le');
+      const bytes = bom ? Buffer.concat([Buffer.from([0xff, 0xfe]), body]) : body;
+      return (async function* () {
+        yield bytes;
+      })();
+    };
+    const withMark = await errorOf(drain(new CsvReader(utf16('a,b\n1,2\n', true), { name: 'w.csv' })));
+    expect(withMark.message).toBe('w.csv:1: UTF-16 text (it starts with the byte-order mark FF FE): save it as UTF-8');
+    const noMark = await errorOf(drain(new JsonlReader(utf16('{"a":1}\n', false), { name: 'w.jsonl' })));
+    expect(noMark.message).toMatch(/^w\.jsonl:1: a NUL character: this is not UTF-8 text/);
+    const binary = await errorOf(new CsvReader(strings('a,b\n1,2\n3\u0000,4\n'), { name: 'b.csv' }).header());
+    expect(binary.message).toMatch(/^b\.csv:3: a NUL character/);
+  });
+
   it('an empty CSV and an empty JSONL read alike: no rows, no error (CSV header [])', async () => {
     for (const text of ['', '\n\n', '\uFEFF', '\r\n']) {
       const csv = new CsvReader(strings(text));
