@@ -136,11 +136,11 @@ export class JsonlParser {
   }
 }
 
-/** For a first line that is not a JSON object: a hint when it looks like a CSV header. */
+/** For a first line that is not a JSON object: a hint unless it opens an object or array (a broken one). */
 function csvHint(text: string): string {
   const t = text.trimStart();
   if (t.startsWith('{') || t.startsWith('[')) return '';
-  return /[,;\t]/.test(t) ? ' (this looks like CSV, not JSON Lines: read it with --format csv)' : '';
+  return ' (this looks like CSV, not JSON Lines: read it with --format csv)';
 }
 
 /**

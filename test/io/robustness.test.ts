@@ -279,11 +279,12 @@ describe('item 15: a file in the other format; empty inputs', () => {
   });
 
   it('CSV read as JSON Lines says to use --format csv', async () => {
-    for (const text of ['timestamp,value\n2014-01-01,3\n', 'a;b\n1;2\n', 'a\tb\n']) {
+    for (const text of ['timestamp,value\n2014-01-01,3\n', 'a;b\n1;2\n', 'a\tb\n', 'value\n1\n', '\n3\n4\n']) {
       const error = await errorOf(drain(new JsonlReader(strings(text), { name: 'x.jsonl' })));
-      expect(error.message).toMatch(/^x\.jsonl:1: .*this looks like CSV, not JSON Lines: read it with --format csv/);
+      expect(error.message).toMatch(/^x\.jsonl:\d: .*this looks like CSV, not JSON Lines: read it with --format csv/);
     }
-    // Only for the first line: a bad line later is just invalid JSON.
+    // Not for a broken object or array, nor after the first line: those are just invalid JSON.
+    expect((await errorOf(drain(new JsonlReader(strings('{"a":1,}\n'))))).message).not.toMatch(/--format/);
     const later = await errorOf(drain(new JsonlReader(strings('{"a":1}\na,b\n'), { name: 'x.jsonl' })));
     expect(later.message).toMatch(/^x\.jsonl:2: invalid JSON/);
     expect(later.message).not.toMatch(/--format/);
