@@ -29,7 +29,9 @@ const temps = (folder: string) => readdirSync(folder).filter((n) => n.endsWith('
 describe('rcf score checkpoint files', () => {
   it('SIGKILLed runs leave at most one temporary file, removed by the next run, and resume byte for byte', async () => {
     const reference = join(dir, 'reference.csv');
+    const t0 = Date.now();
     expect(rcf(['score', input, ...FOREST, '--columns', 'cpu,mem', '-o', reference]).status).toBe(0);
+    const full = Date.now() - t0; // kill times scale with the machine's speed (and load)
     const state = join(dir, 'kill-state');
     mkdirSync(state);
     // leftovers of earlier versions and of a killed run
@@ -41,7 +43,7 @@ describe('rcf score checkpoint files', () => {
     const rnd = seedrandom('when');
     let kills = 0;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const { killed } = await rcfKilledAfter(args, 300 + Math.floor(rnd() * 500));
+      const { killed } = await rcfKilledAfter(args, Math.floor(full * (0.2 + 0.4 * rnd())));
       if (!killed) break;
       kills++;
       // a kill never adds a temporary file of a new name; once a run has saved, the old ones are gone

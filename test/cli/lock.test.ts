@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvSeries, snapshot, tempDir } from './fixtures.js';
+import { readCheckpoint } from '../../src/cli/checkpoint.js';
 import { rcfHere } from './in-process.js';
 import { CLI } from './run-cli.js';
 
@@ -106,7 +107,8 @@ describe('rcf score locks', () => {
       const out = join(dir, `shared-${signal}.csv`);
       const state = join(dir, `state-${signal}/`);
       const first = await blockedRun(['-o', out, '--checkpoint', state, '--resume', '--checkpoint-every', '50', ...FOREST]);
-      await until(() => existsSync(join(dir, `state-${signal}`, '.rcf-score.checkpoint.lock')));
+      // the first run has scored the 150 rows (last checkpoint at 150) and waits for more input
+      await until(() => existsSync(join(dir, `state-${signal}`, 'rcf-score.checkpoint')) && readCheckpoint(join(dir, `state-${signal}`))?.meta.rows === 150);
       const outBefore = existsSync(out) ? readFileSync(out) : undefined;
       const second = await rcfHere(['score', input, '-o', out, '--checkpoint', state, '--resume', ...FOREST]);
       expect(second.status).toBe(1);
