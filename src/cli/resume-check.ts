@@ -100,4 +100,32 @@ export function checkResume(meta: CheckpointMeta, run: ResumeContext): void {
       fail(`field output.bytes is ${bytes}, but the output does not start with this run's header line`);
     }
   }
+  // the output's first `bytes` hold exactly `rows` rows: one line each (JSON Lines, and CSV rows
+  // without quoted line breaks), plus the CSV header
+  const { lines, quotes } = countLines(run.output.real, bytes);
+  const expected = meta.rows + (run.headerLine === undefined ? 0 : 1);
+  if (lines < expected || (lines > expected && (run.headerLine === undefined || !quotes))) {
+    fail(`fields rows (${meta.rows}) and output.bytes (${bytes}) disagree: the output's first ${bytes} bytes hold ${lines} lines, not ${expected}`);
+  }
+}
+
+/** Line breaks in the first `length` bytes of a file, and whether a double quote occurs there. */
+function countLines(path: string, length: number): { lines: number; quotes: boolean } {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    let lines = 0;
+    let quotes = false;
+    for (let position = 0; position < length; ) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, length - position), position);
+      if (n === 0) break;
+      const chunk = buffer.subarray(0, n);
+      for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
+      if (!quotes && chunk.includes(0x22)) quotes = true;
+      position += n;
+    }
+    return { lines, quotes };
+  } finally {
+    closeSync(fd);
+  }
 }

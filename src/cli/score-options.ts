@@ -17,7 +17,7 @@ ANOMALY_EXPLANATION with --explain). Reads stdin when FILE is - or absent.
 
 Options:
   --format csv|jsonl       input format (default: from the extension; csv for stdin)
-  -o, --output FILE        write there instead of stdout (never the input or the checkpoint)
+  -o, --output FILE        write there instead of stdout (- is stdout; never the input or the checkpoint)
   --columns a,b            columns to score, 1-30 (default: the numeric columns of the first 100 rows,
                            except the --time column and columns that look like timestamps or ids;
                            stderr says which were scored and which left out)
@@ -179,7 +179,7 @@ export function parseScoreArgs(args: readonly string[]): ScoreSettings | 'help' 
     file,
     format,
     formatGiven: values.format !== undefined,
-    output: values.output,
+    output: values.output === '-' ? undefined : values.output,
     columns: values.columns === undefined ? undefined : parseColumns('--columns', values.columns),
     time: values.time?.trim(),
     trees: int('--trees', values.trees, L.numberOfTrees[0], L.numberOfTrees[1]),

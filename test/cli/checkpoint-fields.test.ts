@@ -3,7 +3,7 @@
  * naming the field and the value (never printing `null`), and the output and the checkpoint are left
  * byte-identical.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvSeries, forgeCheckpoint, snapshot, tempDir } from './fixtures.js';
@@ -36,14 +36,20 @@ describe('rcf score --resume checks every checkpoint field', () => {
       ['output.bytes=null', (m) => void (m.output!.bytes = null), /field output\.bytes is missing, expected an integer/],
       ['output.bytes too big', (m) => void (m.output!.bytes = 1e12), /field output\.bytes is 1000000000000, but the output has only \d+ bytes/],
       ['output.bytes mid-line', (m) => void (m.output!.bytes = 40), /field output\.bytes is 40, which is not the end of a line/],
+      ['output.bytes one row', (m) => void (m.output!.bytes = readFileSync(join(dir, 'out.csv'), 'utf8').split('\n').slice(0, 2).join('\n').length + 1), /fields rows \(300\) and output\.bytes \(\d+\) disagree: the output's first \d+ bytes hold 2 lines, not 301/],
       ['output.bytes=0', (m) => void (m.output!.bytes = 0), /field output\.bytes is 0, but field rows is 300/],
       ['rows=1e9', (m) => void ((m as Record<string, unknown>).rows = 1e9), /rows.*1000000000/],
-      ['rows=1e9, line=1e9+1', (m) => void Object.assign(m, { rows: 1e9, line: 1e9 + 1 }), /field rows is 1000000000, but .*in\.csv has only 300 data rows/],
+      ['rows=1e9, line=1e9+1', (m) => void Object.assign(m, { rows: 1e9, line: 1e9 + 1 }), /fields rows \(1000000000\) and output\.bytes \(\d+\) disagree/],
       ['rows=-1', (m) => void ((m as Record<string, unknown>).rows = -1), /field rows is -1, expected an integer >= 0/],
       ['rows=2.5', (m) => void ((m as Record<string, unknown>).rows = 2.5), /field rows is 2\.5, expected an integer/],
       ['rows=null', (m) => void ((m as Record<string, unknown>).rows = null), /field rows is missing/],
-      ['rows=301', (m) => void Object.assign(m, { rows: 301, line: 302 }), /field rows is 301, but .*in\.csv has only 300 data rows/],
-      ['rows=299', (m) => void ((m as Record<string, unknown>).rows = 299), /field rows is 299, fewer than the 300 rows its state has seen/],
+      ['rows=301', (m) => void Object.assign(m, { rows: 301, line: 302 }), /fields rows \(301\) and output\.bytes \(\d+\) disagree: .* hold 301 lines, not 302/],
+      ['rows=299', (m) => void ((m as Record<string, unknown>).rows = 299), /fields rows \(299\) and output\.bytes \(\d+\) disagree/],
+      [
+        'rows=299 with a matching line and output.bytes',
+        (m) => void Object.assign(m, { rows: 299, line: 300, output: { ...(m.output as object), bytes: readFileSync(join(dir, 'out.csv'), 'utf8').split('\n').slice(0, 300).join('\n').length + 1 } }),
+        /field rows is 299, fewer than the 300 rows its state has seen/,
+      ],
       ['line=302', (m) => void ((m as Record<string, unknown>).line = 302), /field line is 302, but row 300 of .*in\.csv is on line 301/],
       ['line=-1', (m) => void ((m as Record<string, unknown>).line = -1), /field line is -1, expected an integer >= 0/],
       ['line=5', (m) => void ((m as Record<string, unknown>).line = 5), /field line is 5, less than rows \(300\)/],
@@ -81,6 +87,23 @@ describe('rcf score --resume checks every checkpoint field', () => {
       expect(r.stderr, what).toMatch(pattern);
       expect(r.stderr, what).not.toMatch(/\bnull\b|undefined|Cannot read/);
       expect(snapshot(dir), what).toEqual(before);
+    }
+  });
+
+  it('more rows than the input has, consistent with a forged output, is refused before the output is cut', async () => {
+    const out = join(dir, 'out.csv');
+    const original = readFileSync(out);
+    try {
+      writeFileSync(out, Buffer.concat([original, Buffer.from('1,2,3,h,0\n')]));
+      copyFileSync(good, state());
+      forgeCheckpoint(state(), (m) => void Object.assign(m, { rows: 301, line: 302, output: { ...(m.output as object), bytes: original.length + 10 } }));
+      const before = snapshot(dir);
+      const r = await rcfHere(args);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/field rows is 301, but .*in\.csv has only 300 data rows; not resuming\n$/);
+      expect(snapshot(dir)).toEqual(before);
+    } finally {
+      writeFileSync(out, original);
     }
   });
 
