@@ -265,6 +265,7 @@ async function run<R extends InputRow>(
         start.skipRows = meta.rows;
         start.skipLine = meta.line;
         start.startBytes = meta.output.bytes;
+        start.note = `rcf score: resuming after row ${meta.rows.toLocaleString('en-US')} (line ${meta.line}), scoring ${columns.join(', ')}\n`;
       }
     }
     if (detected !== undefined) {
@@ -275,6 +276,7 @@ async function run<R extends InputRow>(
     return await score(settings, files, format, core, columns, start, sample, io);
   } catch (error) {
     if (!outputOpened && createdFolder !== undefined) {
+      for (const lock of taken) releaseLock(lock); // (the checkpoint's lock lives in that folder)
       try {
         rmdirSync(createdFolder); // only if still empty
       } catch {
@@ -292,6 +294,8 @@ interface Start {
   skipRows: number;
   skipLine: number;
   startBytes: number;
+  /** Said on stderr once the checkpoint's rows are skipped and checked. */
+  note?: string;
 }
 
 async function score<R extends InputRow>(
@@ -313,6 +317,7 @@ async function score<R extends InputRow>(
   let started = false;
   const openOutput = async (): Promise<void> => {
     started = true;
+    if (start.note !== undefined) io.stderr.write(start.note);
     if (files.output !== undefined) {
       if (start.startBytes > 0) truncateSync(files.output.real, start.startBytes);
       fileSink = FileSink.open(files.output.real, start.startBytes);
