@@ -61,7 +61,7 @@ export async function main(args: readonly string[], io: CliIo = { stdout: proces
     io.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command === '--version' || command === '-V') {
+  if (command === '--version' || command === '-V' || (rest.includes('--version') && !rest.slice(0, rest.indexOf('--version')).includes('--'))) {
     io.stdout.write(`rcf ${version()}\n`);
     return 0;
   }

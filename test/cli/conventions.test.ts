@@ -92,6 +92,7 @@ describe('rcf score: options and conventions', () => {
   it('--version, and examples in --help', async () => {
     const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
     expect(await rcfHere(['--version'])).toEqual({ status: 0, stdout: `rcf ${version}\n`, stderr: '' });
+    expect(await rcfHere(['score', '--version'])).toEqual({ status: 0, stdout: `rcf ${version}\n`, stderr: '' });
     expect((await rcfHere(['--help'])).stdout).toMatch(/Examples:\n {2}rcf score /);
     expect((await rcfHere(['score', '--help'])).stdout).toMatch(/Examples:\n {2}rcf score .*\n.*--checkpoint state\//s);
   });
@@ -109,6 +110,13 @@ describe('rcf score: options and conventions', () => {
     writeFileSync(join(dir, 'header-only.csv'), 'a,b\n');
     const h = await rcfHere(['score', join(dir, 'header-only.csv'), ...FOREST]);
     expect(h).toEqual({ status: 0, stdout: 'a,b,ANOMALY_SCORE\n', stderr: `rcf score: ${join(dir, 'header-only.csv')} has no data rows: nothing scored\n` });
+  });
+
+  it('the progress line (on a terminal) counts rows scored', async () => {
+    writeFileSync(join(dir, 'progress.csv'), csvSeries(3000));
+    const r = await rcfHere(['score', join(dir, 'progress.csv'), ...FOREST, '--columns', 'cpu'], { ttyStderr: true });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/\rrcf score .*progress\.csv: 1,024 rows +[\d,]+ rows\/s +~3\d\.\d% +ETA /);
   });
 
   it('EPIPE (rcf score big.csv | head -1) ends quietly with exit 0', async () => {
