@@ -44,12 +44,23 @@ export function describeError(error: unknown): { message: string; code: number }
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'ENOENT' && typeof e.path === 'string') return { message: `no such file or folder: ${e.path}`, code: 1 };
     if (e.code === 'EACCES' && typeof e.path === 'string') return { message: `permission denied: ${e.path}`, code: 1 };
+    if (e.code === 'ENOTDIR' && typeof e.path === 'string') return { message: `not a folder: ${e.path}`, code: 1 };
+    if (e.code === 'ENOSPC') return { message: `no space left on device${typeof e.path === 'string' ? `: ${e.path}` : ''}`, code: 1 };
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       return { message: e.message.split('\n')[0]!, code: 2 };
     }
     return { message: e.message.split('\n')[0]!, code: 1 };
   }
   return { message: String(error), code: 1 };
+}
+
+/**
+ * Whether an error means that the reader of stdout went away (EPIPE): `rcf ... | head` is not a failure.
+ * @example
+ * isBrokenPipe(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })); // true
+ */
+export function isBrokenPipe(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'EPIPE';
 }
 
 /**

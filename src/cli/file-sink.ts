@@ -7,6 +7,19 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { WritableLike } from '../io/writers.js';
 
+/** Writing the output failed (a full disk...): names the file and the cause. */
+export class OutputError extends Error {
+  /** The system error code (ENOSPC...), when there is one. */
+  readonly code: string | undefined;
+  constructor(path: string, cause: unknown) {
+    const e = cause as NodeJS.ErrnoException;
+    const what = e.code === 'ENOSPC' ? 'no space left on device' : e.code === 'EDQUOT' ? 'disk quota exceeded' : e instanceof Error ? e.message : String(cause);
+    super(`could not write the output ${path}: ${what}`);
+    this.name = 'OutputError';
+    this.code = e.code;
+  }
+}
+
 /**
  * A `WritableLike` over a file descriptor. Invariant: `bytes` is the file's length (the file is
  * opened for appending at `bytes`, and only this sink writes it).
@@ -21,7 +34,12 @@ export class FileSink implements WritableLike {
   /** Bytes in the file. */
   bytes: number;
 
-  private constructor(fd: number, bytes: number) {
+  private constructor(
+    fd: number,
+    bytes: number,
+    /** The file's path, for messages. */
+    readonly path: string,
+  ) {
     this.fd = fd;
     this.bytes = bytes;
   }
@@ -32,21 +50,29 @@ export class FileSink implements WritableLike {
    */
   static open(path: string, start: number): FileSink {
     const fd = openSync(path, start === 0 ? 'w' : 'a');
-    return new FileSink(fd, start);
+    return new FileSink(fd, start, path);
   }
 
   write(chunk: string): boolean {
     if (this.fd === undefined) throw new Error('write after end');
     const buffer = Buffer.from(chunk, 'utf8');
     let done = 0;
-    while (done < buffer.length) done += writeSync(this.fd, buffer, done, buffer.length - done);
+    try {
+      while (done < buffer.length) done += writeSync(this.fd, buffer, done, buffer.length - done);
+    } catch (error) {
+      throw new OutputError(this.path, error);
+    }
     this.bytes += buffer.length;
     return true;
   }
 
   /** Makes what was written durable (fsync). */
   sync(): void {
-    if (this.fd !== undefined) fsyncSync(this.fd);
+    try {
+      if (this.fd !== undefined) fsyncSync(this.fd);
+    } catch (error) {
+      throw new OutputError(this.path, error);
+    }
   }
 
   end(callback?: () => void): this {

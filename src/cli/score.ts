@@ -2,131 +2,63 @@
  * `rcf score`: replays a CSV or JSON Lines file through KDA's RANDOM_CUT_FOREST (or
  * ..._WITH_EXPLANATION) and writes every row back with ANOMALY_SCORE appended; streams in constant
  * memory, checkpoints and resumes.
+ *
+ * Order of work, so that a mistake never damages a file: parse and check every option; check that the
+ * input, output and checkpoint are distinct files; read the header and a sample of rows and choose or
+ * check the columns; build the forest (checks the options together); then take the locks, read and
+ * check the checkpoint, skip the rows it covers (checking its row count and line); and only then open
+ * the output.
  * @module
  */
-import { createReadStream, existsSync, statSync, truncateSync, type Stats } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { numericCsvColumns, numericJsonlColumns, parseFiniteNumber } from '../io/columns.js';
-import { CsvReader, type CsvRow } from '../io/csv-reader.js';
-import { JsonlReader, type JsonlRow } from '../io/jsonl-reader.js';
+import { createReadStream, mkdirSync, rmdirSync, statSync, truncateSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import { chooseScoredColumns } from '../io/columns.js';
 import { InputError } from '../io/source.js';
-import { CsvWriter, JsonlWriter, type FieldValue, type WritableLike } from '../io/writers.js';
-import { forestCoreFactory, type ForestCore } from '../stream/rcf-operators.js';
-import { CheckpointError, checkpointFile, readCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkpoint.js';
-import { ProgressLine, UsageError, parsePositiveInteger, parseSeed, type CliIo } from './common.js';
+import { formatCsvRow, type WritableLike } from '../io/writers.js';
+import { KDA_FOREST_LIMITS, forestCoreFactory, type ForestCore } from '../stream/rcf-operators.js';
+import { CheckpointError, checkpointLocation, checkpointTempFile, readCheckpoint, removeLeftoverTemps, writeCheckpoint, type CheckpointLocation, type CheckpointMeta } from './checkpoint.js';
+import { ProgressLine, UsageError, type CliIo } from './common.js';
 import { FileSink } from './file-sink.js';
-import { MAX_BOX_VALUE } from '../forest/tree.js';
+import { acquireLock, lockPathFor, releaseLock } from './lock.js';
+import { assertDistinctFiles, fileIdentity, type FileIdentity, type NamedPath } from './paths.js';
+import { checkResume, type RunOptions } from './resume-check.js';
+import { SCORE_USAGE, parseScoreArgs, type ScoreSettings } from './score-options.js';
+import { assertColumnsExist, csvFormat, jsonlFormat, type InputFormat, type InputRow } from './score-formats.js';
 
-/** Usage text of `rcf score`. */
-export const SCORE_USAGE = `Usage: rcf score [FILE|-] [options]
+export { SCORE_USAGE } from './score-options.js';
 
-Scores every row of a CSV file (with a header) or a JSON Lines file with a Random Cut Forest, as Kinesis
-Data Analytics' RANDOM_CUT_FOREST does, and writes the rows back with ANOMALY_SCORE appended (and
-ANOMALY_EXPLANATION with --explain). Reads stdin when FILE is - or absent.
+/** Rows sampled to choose the scored columns. */
+const SAMPLE_ROWS = 100;
 
-Options:
-  --format csv|jsonl       input format (default: from the extension; csv for stdin)
-  -o, --output FILE        write there instead of stdout
-  --columns a,b            columns to score (default: those numeric in the first data row)
-  --trees N                numberOfTrees, 1-1000 (default 100)
-  --sample-size N          subSampleSize, 10-1000 (default 256)
-  --time-decay N           timeDecay in records (default 100000)
-  --shingle-size N         shingleSize, 1-30 (default 1)
-  --seed S                 seed: same seed, same scores (default: random, as KDA)
-  --explain                add ANOMALY_EXPLANATION (RANDOM_CUT_FOREST_WITH_EXPLANATION)
-  --directionality         add DIRECTION and STRENGTH to the explanation (implies --explain)
-  --checkpoint STATE       save the state to STATE (a file, or a folder to hold one); needs --output
-  --checkpoint-every N     rows between checkpoints (default 10000)
-  --resume                 continue from the checkpoint in STATE (from the start if there is none)
-  -h, --help               show this help
-`;
-
-interface ScoreSettings {
-  file: string | undefined;
-  format: 'csv' | 'jsonl';
-  output: string | undefined;
-  columns: string[] | undefined;
-  trees: number | undefined;
-  sampleSize: number | undefined;
-  timeDecay: number | undefined;
-  shingleSize: number | undefined;
-  seed: number | string | undefined;
-  explain: boolean;
-  directionality: boolean;
-  checkpoint: string | undefined;
-  checkpointEvery: number;
-  resume: boolean;
-}
-
-function parseSettings(args: readonly string[]): ScoreSettings | 'help' {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      columns: { type: 'string' },
-      trees: { type: 'string' },
-      'sample-size': { type: 'string' },
-      'time-decay': { type: 'string' },
-      'shingle-size': { type: 'string' },
-      seed: { type: 'string' },
-      explain: { type: 'boolean' },
-      directionality: { type: 'boolean' },
-      checkpoint: { type: 'string' },
-      'checkpoint-every': { type: 'string' },
-      resume: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) return 'help';
-  if (positionals.length > 1) throw new UsageError(`expected at most one input file, got ${positionals.length}: ${positionals.join(' ')}`);
-  const file = positionals[0] === undefined || positionals[0] === '-' ? undefined : positionals[0];
-  let format: 'csv' | 'jsonl';
-  if (values.format !== undefined) {
-    if (values.format !== 'csv' && values.format !== 'jsonl') {
-      throw new UsageError(`--format must be csv or jsonl, got ${JSON.stringify(values.format)}`);
+/** Passes the input through, keeping its first bytes (an empty input, JSON Lines read as CSV). */
+class PeekingSource implements AsyncIterable<Uint8Array> {
+  /** The first bytes of the input. */
+  head = '';
+  constructor(private readonly input: AsyncIterable<Uint8Array>) {}
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for await (const chunk of this.input) {
+      if (this.head.length < 64) this.head += Buffer.from(chunk.subarray(0, 64)).toString('utf8');
+      yield chunk;
     }
-    format = values.format;
-  } else {
-    const ext = file === undefined ? '' : extname(file).toLowerCase();
-    format = ext === '.jsonl' || ext === '.ndjson' || ext === '.json' ? 'jsonl' : 'csv';
   }
-  const int = (name: string, text: string | undefined) => (text === undefined ? undefined : parsePositiveInteger(name, text));
-  const columns = values.columns?.split(',').map((c) => c.trim());
-  if (columns !== undefined && columns.some((c) => c.length === 0)) {
-    throw new UsageError(`--columns must be a comma-separated list of column names, got ${JSON.stringify(values.columns)}`);
+  /** Nothing but white space (and a byte-order mark) was read. */
+  get blank(): boolean {
+    return this.head.replace(/^\uFEFF/, '').trim().length === 0;
   }
-  const settings: ScoreSettings = {
-    file,
-    format,
-    output: values.output,
-    columns,
-    trees: int('--trees', values.trees),
-    sampleSize: int('--sample-size', values['sample-size']),
-    timeDecay: int('--time-decay', values['time-decay']),
-    shingleSize: int('--shingle-size', values['shingle-size']),
-    seed: values.seed === undefined ? undefined : parseSeed(values.seed),
-    explain: values.explain === true || values.directionality === true,
-    directionality: values.directionality === true,
-    checkpoint: values.checkpoint,
-    checkpointEvery: int('--checkpoint-every', values['checkpoint-every']) ?? 10_000,
-    resume: values.resume === true,
-  };
-  if (settings.checkpoint !== undefined && (settings.output === undefined || settings.file === undefined)) {
-    throw new UsageError('--checkpoint needs an input FILE and --output FILE (a checkpoint records positions in both)');
+  /** The text starts like a JSON object. */
+  get looksLikeJson(): boolean {
+    return this.head.replace(/^\uFEFF/, '').trimStart().startsWith('{');
   }
-  if (settings.resume && settings.checkpoint === undefined) throw new UsageError('--resume needs --checkpoint STATE');
-  if (values['checkpoint-every'] !== undefined && settings.checkpoint === undefined) {
-    throw new UsageError('--checkpoint-every needs --checkpoint STATE');
-  }
-  return settings;
 }
 
-/** The options a checkpoint must agree with on resume. */
-function optionsRecord(s: ScoreSettings): Record<string, unknown> {
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** The options a checkpoint records and a resume must repeat. */
+function runOptions(s: ScoreSettings): RunOptions {
   return {
     format: s.format,
     columns: s.columns ?? null,
@@ -137,160 +69,26 @@ function optionsRecord(s: ScoreSettings): Record<string, unknown> {
     seed: s.seed ?? null,
     explain: s.explain,
     directionality: s.directionality,
+    invalidRows: s.invalidRows,
   };
 }
 
-/** A source that counts the bytes read, for the progress line. */
-class CountingSource implements AsyncIterable<Uint8Array> {
-  bytes = 0;
-  constructor(private readonly input: AsyncIterable<Uint8Array>) {}
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
-    for await (const chunk of this.input) {
-      this.bytes += chunk.length;
-      yield chunk;
-    }
-  }
+const LIBRARY_NAMES: Record<string, string> = {
+  numberOfTrees: '--trees',
+  subSampleSize: '--sample-size',
+  timeDecay: '--time-decay',
+  shingleSize: '--shingle-size',
+  seed: '--seed',
+  columns: '--columns',
+};
+
+/** A library option error, reworded with the command's flags. */
+function withFlags(message: string): string {
+  return message.replace(/^rcf score: /, '').replace(/option "(\w+)"/g, (all, key: string) => LIBRARY_NAMES[key] ?? all);
 }
 
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-/** One row of either format, with its file line. */
-interface InputRow {
-  readonly line: number;
-}
-
-/**
- * What differs between CSV and JSON Lines: reading rows, finding the numeric columns, reading the
- * scored values (with file-line errors), and writing a scored row. The scoring loop is shared.
- */
-interface FormatAdapter<R extends InputRow> {
-  rows: AsyncIterable<R>;
-  numericColumns(first: R): string[];
-  /** Fills `record` with the row's scored values. @throws InputError naming line and column. */
-  read(row: R, columns: readonly string[], record: Record<string, number>): void;
-  write(row: R, scored: Record<string, unknown>): Promise<void>;
-  flush(): Promise<void>;
-}
-
-async function csvAdapter(
-  source: AsyncIterable<Uint8Array>,
-  sink: WritableLike,
-  name: string,
-  settings: ScoreSettings,
-  writeHeader: boolean,
-): Promise<FormatAdapter<CsvRow>> {
-  const reader = new CsvReader(source, { name });
-  const writer = new CsvWriter(sink);
-  const header = await reader.header();
-  if (settings.columns !== undefined) {
-    const missing = settings.columns.filter((c) => !header.includes(c));
-    if (missing.length > 0) {
-      throw new UsageError(`--columns: ${missing.map((c) => JSON.stringify(c)).join(', ')} not in the header (${header.join(', ')})`);
-    }
-  }
-  if (writeHeader) await writer.writeRow([...header, 'ANOMALY_SCORE', ...(settings.explain ? ['ANOMALY_EXPLANATION'] : [])]);
-  let indexes: number[] = [];
-  const out: FieldValue[] = [];
-  return {
-    rows: reader,
-    numericColumns: (first) => numericCsvColumns(header, first.fields),
-    read(row, columns, record) {
-      if (indexes.length !== columns.length) indexes = columns.map((c) => header.indexOf(c));
-      for (let j = 0; j < indexes.length; j++) {
-        const text = row.fields[indexes[j]!]!;
-        const value = parseFiniteNumber(text);
-        if (value === undefined || !(Math.abs(value) <= MAX_BOX_VALUE)) {
-          throw new InputError(name, row.line, `not a finite number within +-${MAX_BOX_VALUE} (got ${JSON.stringify(text)})`, columns[j]);
-        }
-        record[columns[j]!] = value;
-      }
-    },
-    write(row, scored) {
-      out.length = 0;
-      for (const f of row.fields) out.push(f);
-      out.push(scored.ANOMALY_SCORE as number);
-      if (settings.explain) out.push(scored.ANOMALY_EXPLANATION as string);
-      return writer.writeRow(out);
-    },
-    flush: () => writer.flush(),
-  };
-}
-
-function jsonlAdapter(source: AsyncIterable<Uint8Array>, sink: WritableLike, name: string, settings: ScoreSettings): FormatAdapter<JsonlRow> {
-  const writer = new JsonlWriter(sink);
-  return {
-    rows: new JsonlReader(source, { name }),
-    numericColumns: (first) => numericJsonlColumns(first.record),
-    read(row, columns, record) {
-      for (const c of columns) {
-        const v = row.record[c];
-        if (typeof v !== 'number' || !(Math.abs(v) <= MAX_BOX_VALUE)) {
-          throw new InputError(name, row.line, `not a finite number within +-${MAX_BOX_VALUE} (got ${v === undefined ? 'nothing' : JSON.stringify(v)})`, c);
-        }
-        record[c] = v;
-      }
-    },
-    write(row, scored) {
-      const output: Record<string, unknown> = { ...row.record, ANOMALY_SCORE: scored.ANOMALY_SCORE };
-      if (settings.explain) output.ANOMALY_EXPLANATION = scored.ANOMALY_EXPLANATION;
-      return writer.write(output);
-    },
-    flush: () => writer.flush(),
-  };
-}
-
-/** Where a resumed run starts: the checkpoint's state and positions. */
-interface ResumePoint {
-  state: Uint8Array;
-  rows: number;
-  outputBytes: number;
-  columns: string[];
-}
-
-/**
- * Reads the checkpoint for `--resume` and checks that it belongs to this input (path, size and
- * modification time), these options and this output; then cuts the output back to the length it
- * recorded. Returns undefined when there is no checkpoint yet (start from the beginning).
- * @throws CheckpointError naming what does not match.
- */
-function resumePoint(
-  settings: ScoreSettings,
-  inputPath: string,
-  inputStat: Stats,
-  outputPath: string,
-  options: Record<string, unknown>,
-): ResumePoint | undefined {
-  const where = settings.checkpoint!;
-  const saved = readCheckpoint(where);
-  if (saved === undefined) return undefined;
-  const { meta } = saved;
-  if (meta.input.path !== inputPath || meta.input.size !== inputStat.size || meta.input.mtimeMs !== inputStat.mtimeMs) {
-    throw new CheckpointError(where, `it was made for ${meta.input.path} (${meta.input.size} bytes, modified ${new Date(meta.input.mtimeMs).toISOString()}), not for this input`);
-  }
-  const differs = Object.keys(options).filter((k) => JSON.stringify(options[k]) !== JSON.stringify(meta.options[k]));
-  if (differs.length > 0) {
-    throw new CheckpointError(where, `it was made with other options (${differs.map((k) => `${k}: ${JSON.stringify(meta.options[k])}`).join(', ')})`);
-  }
-  if (meta.output.path !== outputPath) throw new CheckpointError(where, `it was made for the output ${meta.output.path}`);
-  let outputSize: number;
-  try {
-    outputSize = statSync(outputPath).size;
-  } catch {
-    throw new CheckpointError(where, `the output ${outputPath} is missing`);
-  }
-  if (outputSize < meta.output.bytes) {
-    throw new CheckpointError(where, `the output has ${outputSize} bytes, fewer than the ${meta.output.bytes} it recorded`);
-  }
-  truncateSync(outputPath, meta.output.bytes);
-  return { state: saved.state, rows: meta.rows, outputBytes: meta.output.bytes, columns: meta.options.resolvedColumns as string[] };
-}
-
-/** The forest operator's options for these settings (KDA's defaults where a flag is absent). */
-function coreOptions(settings: ScoreSettings, columns: string[], state: Uint8Array | undefined): Record<string, unknown> {
+/** Builds the forest (checking the options together, and a checkpoint's state against them). */
+function makeCore(settings: ScoreSettings, columns: string[], state: Uint8Array | undefined): ForestCore {
   const o: Record<string, unknown> = { columns, withDirectionality: settings.directionality };
   if (settings.trees !== undefined) o.numberOfTrees = settings.trees;
   if (settings.sampleSize !== undefined) o.subSampleSize = settings.sampleSize;
@@ -298,7 +96,54 @@ function coreOptions(settings: ScoreSettings, columns: string[], state: Uint8Arr
   if (settings.shingleSize !== undefined) o.shingleSize = settings.shingleSize;
   if (settings.seed !== undefined) o.seed = settings.seed;
   if (state !== undefined) o.state = state;
-  return o;
+  return forestCoreFactory('rcf score', o, settings.explain)();
+}
+
+/** The files of a run, resolved and checked, before anything is written. */
+interface RunFiles {
+  input: FileIdentity | undefined;
+  inputStat: Stats | undefined;
+  output: FileIdentity | undefined;
+  checkpoint: CheckpointLocation | undefined;
+  /** Lock files to take, with what they guard. */
+  locks: { path: string; what: string }[];
+}
+
+/** Resolves the paths and refuses any two that are the same file. Writes nothing. */
+function resolveFiles(settings: ScoreSettings): RunFiles {
+  const inputStat = settings.file === undefined ? undefined : statSync(settings.file);
+  if (inputStat?.isDirectory()) throw new UsageError(`${settings.file} is a folder, not a file`);
+  const named: NamedPath[] = [];
+  if (settings.file !== undefined) named.push({ role: 'the input', path: settings.file });
+  const locks: RunFiles['locks'] = [];
+  let output: FileIdentity | undefined;
+  if (settings.output !== undefined) {
+    output = fileIdentity(settings.output);
+    if (output.inode !== undefined && statSync(settings.output).isDirectory()) throw new UsageError(`--output ${settings.output} is a folder, not a file`);
+    let folder: Stats | undefined;
+    try {
+      folder = statSync(dirname(output.real));
+    } catch {
+      folder = undefined;
+    }
+    if (folder === undefined || !folder.isDirectory()) throw new UsageError(`--output ${settings.output}: the folder ${dirname(output.real)} does not exist`);
+    named.push({ role: '--output', path: settings.output });
+    const lock = lockPathFor(output.real);
+    named.push({ role: "the output's lock file", path: lock });
+    locks.push({ path: lock, what: `the output ${settings.output}` });
+  }
+  let checkpoint: CheckpointLocation | undefined;
+  if (settings.checkpoint !== undefined) {
+    checkpoint = checkpointLocation(settings.checkpoint);
+    const real = fileIdentity(checkpoint.file).real;
+    named.push({ role: '--checkpoint', path: checkpoint.file });
+    named.push({ role: "the checkpoint's temporary file", path: checkpointTempFile(real) });
+    const lock = lockPathFor(real);
+    named.push({ role: "the checkpoint's lock file", path: lock });
+    locks.push({ path: lock, what: `the checkpoint ${checkpoint.file}` });
+  }
+  assertDistinctFiles(named);
+  return { input: settings.file === undefined ? undefined : fileIdentity(settings.file), inputStat, output, checkpoint, locks };
 }
 
 /**
@@ -308,101 +153,262 @@ function coreOptions(settings: ScoreSettings, columns: string[], state: Uint8Arr
  * process.exitCode = await scoreCommand(['data/nyc_taxi.csv', '--seed', '42'], { stdout: process.stdout, stderr: process.stderr });
  */
 export async function scoreCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const settings = parseSettings(args);
+  const settings = parseScoreArgs(args);
   if (settings === 'help') {
     io.stdout.write(SCORE_USAGE);
     return 0;
   }
+  const files = resolveFiles(settings);
   const name = settings.file ?? '<stdin>';
-  const inputPath = settings.file === undefined ? undefined : resolve(settings.file);
-  const inputStat = inputPath === undefined ? undefined : statSync(inputPath);
-  if (inputStat?.isDirectory()) throw new UsageError(`${settings.file} is a folder, not a file`);
-  const outputPath = settings.output === undefined ? undefined : resolve(settings.output);
-  if (settings.checkpoint !== undefined && !existsSync(dirname(checkpointFile(resolve(settings.checkpoint))))) {
-    throw new UsageError(`--checkpoint ${settings.checkpoint}: the folder ${dirname(resolve(settings.checkpoint))} does not exist`);
+  const source = new PeekingSource(settings.file === undefined ? (process.stdin as AsyncIterable<Uint8Array>) : createReadStream(settings.file, { highWaterMark: 1 << 20 }));
+  const formatOptions = { name, explain: settings.explain, maxRecordSize: settings.maxRecordSize };
+  const notJson = () => {
+    if (settings.format === 'csv' && !settings.formatGiven && source.looksLikeJson) {
+      throw new UsageError(`${name} looks like JSON Lines (it starts with "{"), not CSV: pass --format jsonl`);
+    }
+  };
+  if (settings.format === 'jsonl') return run(settings, files, jsonlFormat(source, formatOptions), undefined, io);
+  let csv: Awaited<ReturnType<typeof csvFormat>>;
+  try {
+    csv = await csvFormat(source, formatOptions);
+  } catch (error) {
+    notJson();
+    if (error instanceof InputError && source.blank) return run(settings, files, undefined, undefined, io);
+    throw error;
   }
-  if (outputPath !== undefined && outputPath === inputPath) throw new UsageError('--output must not be the input file');
+  notJson();
+  if (csv.header.join('').trim().length === 0 && source.blank) return run(settings, files, undefined, undefined, io);
+  return run(settings, files, csv, csv.header, io);
+}
 
-  const options = optionsRecord(settings);
-  const resume = settings.resume ? resumePoint(settings, inputPath!, inputStat!, outputPath!, options) : undefined;
-  const skipRows = resume?.rows ?? 0;
-  const startBytes = resume?.outputBytes ?? 0;
+/**
+ * Scores the rows of `format` (undefined: an empty input). `header` is the CSV header (undefined for
+ * JSON Lines).
+ */
+async function run<R extends InputRow>(
+  settings: ScoreSettings,
+  files: RunFiles,
+  format: InputFormat<R> | undefined,
+  header: readonly string[] | undefined,
+  io: CliIo,
+): Promise<number> {
+  const name = settings.file ?? '<stdin>';
+  const sample = format === undefined ? [] : await format.rows.sample(SAMPLE_ROWS);
+  const names = format === undefined ? [] : (header ?? format.columnNames(sample));
+  const where = header !== undefined ? 'the header' : `the keys of the first ${SAMPLE_ROWS} records`;
+  const known = header !== undefined || sample.length > 0;
+  if (known && settings.columns !== undefined) assertColumnsExist('--columns', settings.columns, names, where);
+  if (known && settings.time !== undefined) assertColumnsExist('--time', [settings.time], names, where);
 
-  const makeCore = (columns: string[]): ForestCore => {
+  // the scored columns: given, or detected from the sample (a resume takes the checkpoint's)
+  let columns = settings.columns;
+  let detected: ReturnType<typeof chooseScoredColumns> | undefined;
+  const detect = (): string[] | undefined => {
+    if (sample.length === 0) return undefined;
+    detected = chooseScoredColumns(names, sample.map((row) => format!.fields(row, names)), settings.time === undefined ? {} : { timeColumn: settings.time });
+    const max = KDA_FOREST_LIMITS.columns[1];
+    if (detected.scored.length === 0) {
+      const why = detected.excluded.map((e) => `${e.column} [${e.reason}]`).join(', ');
+      throw new InputError(name, sample[0]!.line, `no column to score in the first ${sample.length} rows${why ? ` (left out: ${why})` : ''}: pass --columns`);
+    }
+    if (detected.scored.length > max) {
+      throw new UsageError(`${detected.scored.length} numeric columns found in ${name}, more than the ${max} a forest takes: pick them with --columns a,b,...`);
+    }
+    return detected.scored;
+  };
+  const fresh = (): ForestCore | undefined => {
+    columns ??= detect();
+    if (columns === undefined) return undefined; // no data rows
     try {
-      return forestCoreFactory('rcf score', coreOptions(settings, columns, resume?.state), settings.explain)();
+      return makeCore(settings, columns, undefined);
     } catch (error) {
-      if (error instanceof RangeError || error instanceof TypeError) throw new UsageError(error.message.replace(/^rcf score: /, ''));
+      if (error instanceof RangeError || error instanceof TypeError) throw new UsageError(withFlags(error.message));
       throw error;
     }
   };
+  // a fresh forest now: option errors before any file is touched
+  let core = settings.resume ? undefined : fresh();
 
-  const source = new CountingSource(settings.file === undefined ? (process.stdin as AsyncIterable<Uint8Array>) : createReadStream(inputPath!, { highWaterMark: 1 << 20 }));
-  const sink: WritableLike = outputPath === undefined ? (io.stdout as unknown as WritableLike) : FileSink.open(outputPath, startBytes);
-  const fileSink = sink instanceof FileSink ? sink : undefined;
-  const progress = new ProgressLine(io.stderr);
-  const started = Date.now();
-  let rows = 0;
-  let lastLine = 1;
-  const checkpoint = (columns: string[], core: ForestCore, flush: () => Promise<void>) => async () => {
-    await flush();
-    fileSink!.sync();
-    const meta: CheckpointMeta = {
-      input: { path: inputPath!, size: inputStat!.size, mtimeMs: inputStat!.mtimeMs, format: settings.format },
-      output: { path: outputPath!, bytes: fileSink!.bytes },
-      options: { ...options, resolvedColumns: columns },
-      rows,
-      line: lastLine,
-    };
-    writeCheckpoint(settings.checkpoint!, meta, core.snapshot());
+  const headerLine = header === undefined ? undefined : formatCsvRow([...header, 'ANOMALY_SCORE', ...(settings.explain ? ['ANOMALY_EXPLANATION'] : [])]);
+  const createdFolder = files.checkpoint?.createFolder === true ? files.checkpoint.folder : undefined;
+  const taken: string[] = [];
+  let outputOpened = false;
+  try {
+    if (createdFolder !== undefined) mkdirSync(createdFolder, { recursive: true });
+    for (const lock of files.locks) {
+      acquireLock(lock.path, lock.what);
+      taken.push(lock.path);
+    }
+    if (files.checkpoint !== undefined) removeLeftoverTemps(files.checkpoint.file);
+
+    // resuming: check the checkpoint against this run and the files (under the locks)
+    const start: Start = { skipRows: 0, skipLine: 0, startBytes: 0 };
+    if (settings.resume) {
+      const checkpointPath = files.checkpoint!.file;
+      const saved = readCheckpoint(checkpointPath);
+      if (saved === undefined) {
+        core = fresh();
+      } else {
+        const { meta } = saved;
+        checkResume(meta, { checkpoint: checkpointPath, input: files.input!, inputStat: files.inputStat!, output: files.output!, options: runOptions(settings), headerLine });
+        const unknown = known ? meta.options.resolvedColumns.filter((c) => !names.includes(c)) : [];
+        if (unknown.length > 0) {
+          throw new CheckpointError(checkpointPath, `field options.resolvedColumns: ${unknown.map((c) => JSON.stringify(c)).join(', ')} not in ${where} (${names.join(', ')}); not resuming`);
+        }
+        columns = meta.options.resolvedColumns;
+        try {
+          core = makeCore(settings, columns, saved.state);
+        } catch (error) {
+          throw new CheckpointError(checkpointPath, `its state does not fit this run (${withFlags(error instanceof Error ? error.message : String(error))}); not resuming`);
+        }
+        if (core.rowsSeen > meta.rows) throw new CheckpointError(checkpointPath, `field rows is ${meta.rows}, fewer than the ${core.rowsSeen} rows its state has seen; not resuming`);
+        start.skipRows = meta.rows;
+        start.skipLine = meta.line;
+        start.startBytes = meta.output.bytes;
+        start.note = `rcf score: resuming after row ${meta.rows.toLocaleString('en-US')} (line ${meta.line}), scoring ${columns.join(', ')}\n`;
+      }
+    }
+    if (detected !== undefined) {
+      const left = detected.excluded.map((e) => `${e.column} [${e.reason}]`).join(', ');
+      io.stderr.write(`rcf score: scoring ${detected.scored.join(', ')}${left ? `; left out: ${left}` : ''}\n`);
+    }
+    outputOpened = true; // from here on, the output may be written
+    return await score(settings, files, format, core, columns, start, sample, io);
+  } catch (error) {
+    if (!outputOpened && createdFolder !== undefined) {
+      for (const lock of taken) releaseLock(lock); // (the checkpoint's lock lives in that folder)
+      try {
+        rmdirSync(createdFolder); // only if still empty
+      } catch {
+        // not empty: keep it
+      }
+    }
+    throw error;
+  } finally {
+    for (const lock of taken) releaseLock(lock);
+  }
+}
+
+/** Where a resumed run starts. */
+interface Start {
+  skipRows: number;
+  skipLine: number;
+  startBytes: number;
+  /** Said on stderr once the checkpoint's rows are skipped and checked. */
+  note?: string;
+}
+
+async function score<R extends InputRow>(
+  settings: ScoreSettings,
+  files: RunFiles,
+  format: InputFormat<R> | undefined,
+  core: ForestCore | undefined,
+  columns: string[] | undefined,
+  start: Start,
+  sample: readonly R[],
+  io: CliIo,
+): Promise<number> {
+  const name = settings.file ?? '<stdin>';
+  let fileSink: FileSink | undefined;
+  let brokenPipe = false;
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') brokenPipe = true;
   };
+  let started = false;
+  const openOutput = async (): Promise<void> => {
+    started = true;
+    if (start.note !== undefined) io.stderr.write(start.note);
+    if (files.output !== undefined) {
+      if (start.startBytes > 0) truncateSync(files.output.real, start.startBytes);
+      fileSink = FileSink.open(files.output.real, start.startBytes);
+    } else {
+      io.stdout.on('error', onStdoutError);
+    }
+    const sink: WritableLike = fileSink ?? (io.stdout as unknown as WritableLike);
+    await format?.start(sink, start.startBytes === 0);
+  };
+  const progress = new ProgressLine(io.stderr);
+  const t0 = Date.now();
+  const averageRow = sample.length === 0 || format === undefined ? 0 : sample.reduce((sum, row) => sum + format.rowBytes(row), 0) / sample.length;
+  const expectedRows = files.inputStat !== undefined && averageRow > 0 ? files.inputStat.size / averageRow : 0;
+  let rows = 0;
+  let lastLine = 0;
+  let skipped = 0;
+  let firstSkip: InputError | undefined;
   const report = () => {
-    const seconds = (Date.now() - started) / 1000;
-    const rate = rows / Math.max(seconds, 1e-3);
+    const seconds = (Date.now() - t0) / 1000;
+    const rate = (rows - start.skipRows) / Math.max(seconds, 1e-3);
     let text = `rcf score ${name}: ${rows.toLocaleString('en-US')} rows  ${Math.round(rate).toLocaleString('en-US')} rows/s`;
-    if (inputStat !== undefined && inputStat.size > 0) {
-      const fraction = Math.min(1, source.bytes / inputStat.size);
-      const eta = fraction > 0 ? (seconds / fraction) * (1 - fraction) : Infinity;
-      text += `  ${(fraction * 100).toFixed(1)}%  ETA ${duration(eta)}`;
+    if (expectedRows > 0) {
+      const fraction = Math.min(0.999, rows / expectedRows);
+      const eta = rate > 0 ? Math.max(0, expectedRows - rows) / rate : Infinity;
+      text += `  ~${(fraction * 100).toFixed(1)}%  ETA ${duration(eta)}`;
     }
     progress.update(text);
   };
-
-  const scoreRows = async <R extends InputRow>(adapter: FormatAdapter<R>): Promise<void> => {
-    try {
-      let columns = settings.columns ?? resume?.columns;
-      let core: ForestCore | undefined;
-      let save: (() => Promise<void>) | undefined;
-      const record: Record<string, number> = {};
-      for await (const row of adapter.rows) {
-        lastLine = row.line;
-        if (rows < skipRows) {
-          rows++;
-          continue;
-        }
-        if (core === undefined) {
-          columns ??= adapter.numericColumns(row);
-          if (columns.length === 0) throw new InputError(name, row.line, 'no numeric column in the first data row: pass --columns');
-          core = makeCore(columns);
-          if (settings.checkpoint !== undefined) save = checkpoint(columns, core, () => adapter.flush());
-        }
-        adapter.read(row, columns!, record);
-        await adapter.write(row, core.push(record));
-        rows++;
-        if (save !== undefined && rows % settings.checkpointEvery === 0) await save();
-        if ((rows & 1023) === 0) report();
-      }
-      if (save !== undefined) await save();
-    } finally {
-      await adapter.flush(); // every row accepted before an error is written
-    }
+  const save = async (): Promise<void> => {
+    if (files.checkpoint === undefined || core === undefined || columns === undefined) return;
+    await format!.flush();
+    fileSink!.sync();
+    const meta: CheckpointMeta = {
+      input: { path: files.input!.real, size: files.inputStat!.size, mtimeMs: files.inputStat!.mtimeMs, format: settings.format },
+      output: { path: files.output!.real, bytes: fileSink!.bytes },
+      options: { ...runOptions(settings), resolvedColumns: columns },
+      rows,
+      line: lastLine,
+    };
+    writeCheckpoint(files.checkpoint.file, meta, core.snapshot());
   };
+
   try {
-    if (settings.format === 'csv') await scoreRows(await csvAdapter(source, sink, name, settings, startBytes === 0));
-    else await scoreRows(jsonlAdapter(source, sink, name, settings));
+    try {
+      if (format !== undefined) {
+        const record = Object.create(null) as Record<string, number>;
+        for await (const row of format.rows) {
+          lastLine = row.line;
+          if (rows < start.skipRows) {
+            rows++;
+            if (rows === start.skipRows && row.line !== start.skipLine) {
+              throw new CheckpointError(files.checkpoint!.file, `field line is ${start.skipLine}, but row ${rows} of ${name} is on line ${row.line}; not resuming`);
+            }
+            continue;
+          }
+          if (!started) await openOutput();
+          const bad = format.read(row, columns!, record);
+          if (bad === undefined) {
+            const out = core!.push(record);
+            await format.write(row, out.ANOMALY_SCORE as number, settings.explain ? (out.ANOMALY_EXPLANATION as string) : null);
+          } else if (settings.invalidRows === 'skip') {
+            skipped++;
+            firstSkip ??= bad;
+            await format.write(row, null, null);
+          } else {
+            throw new InputError(bad.file, bad.line, `${bad.reason} (--invalid-rows skip writes such rows unscored)`, bad.column);
+          }
+          rows++;
+          if (rows % settings.checkpointEvery === 0) await save();
+          if ((rows & 1023) === 0) report();
+        }
+      }
+      if (rows < start.skipRows) {
+        throw new CheckpointError(files.checkpoint!.file, `field rows is ${start.skipRows}, but ${name} has only ${rows} data rows; not resuming`);
+      }
+      if (!started) await openOutput();
+      if (rows > start.skipRows || start.skipRows > 0) await save();
+    } finally {
+      if (started) await format?.flush().catch((error: unknown) => { if (!brokenPipe) throw error; }); // every row accepted before an error is written
+    }
+  } catch (error) {
+    if (brokenPipe || (error as NodeJS.ErrnoException).code === 'EPIPE') return 0; // the reader went away (| head): not an error
+    throw error;
   } finally {
     progress.done();
     fileSink?.end();
+    io.stdout.removeListener('error', onStdoutError);
+  }
+  if (rows === 0) io.stderr.write(`rcf score: ${name} has no data rows: nothing scored\n`);
+  if (skipped > 0) {
+    io.stderr.write(`rcf score: ${skipped.toLocaleString('en-US')} row${skipped === 1 ? '' : 's'} not scored (--invalid-rows skip); first: ${firstSkip!.message}\n`);
   }
   return 0;
 }

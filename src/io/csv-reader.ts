@@ -1,4 +1,4 @@
-import { InputError, LineSplitter, parsedBatches, sourceName, type InputSource } from './source.js';
+import { InputError, LineSplitter, RowReader, checkMaxRecordSize, tooLongReason, type ChunkParser, type InputSource } from './source.js';
 
 /**
  * One data row of a CSV file.
@@ -25,9 +25,13 @@ export interface CsvReaderOptions {
   /** Name of the source in error messages (default: the path, or `<stream>`). */
   readonly name?: string;
   /**
-   * Longest record accepted, in characters (default 64 MiB): beyond it a quoted field is taken to be
-   * unterminated, so that a broken quote cannot make the reader hold the rest of the file in memory.
+   * Longest record accepted, in UTF-8 bytes, line breaks inside quoted fields included (default
+   * 1,048,576 = 1 MiB). A longer record, or a broken quote that would swallow the rest of the file, raises
+   * an {@link InputError} naming the line where the record starts, as soon as the limit is passed: the
+   * reader never holds more than this (plus one chunk) in memory.
    */
+  readonly maxRecordSize?: number;
+  /** @deprecated the former name of {@link CsvReaderOptions.maxRecordSize}; used when that is absent. */
   readonly maxRecordLength?: number;
 }
 
@@ -50,11 +54,11 @@ class Row implements CsvRow {
   }
 }
 
-const INCOMPLETE = Symbol('incomplete');
-
 /**
  * The synchronous core of the CSV reader: feed it text, get rows. Exported for callers that already hold
- * text in memory.
+ * text in memory. Linear in the input whatever it holds: every character is looked at a bounded number of
+ * times (lines are found with `indexOf`, a line without a quote is split at once, and a quoted field that
+ * spans lines is continued where it stopped, never re-parsed).
  * @example
  * const parser = new CsvParser({ name: 'inline' });
  * const rows: CsvRow[] = [];
@@ -67,10 +71,14 @@ export class CsvParser {
   header: readonly string[] | undefined;
   private readonly delimiter: string;
   private readonly name: string;
-  private readonly maxRecordLength: number;
-  private readonly lines = new LineSplitter();
-  private pending: string | undefined;
-  private pendingLine = 0;
+  private readonly maxRecordSize: number;
+  private readonly lines: LineSplitter;
+  /** Fields of the record whose quoted field is still open at the end of a line; undefined if none. */
+  private open: string[] | undefined;
+  /** Parts of the open quoted field's value. */
+  private readonly quoted: string[] = [];
+  private openLine = 0;
+  private openBytes = 0;
   private readonly onLine: (text: string, terminator: string, line: number) => void;
   private out: CsvRow[] = [];
 
@@ -82,13 +90,13 @@ export class CsvParser {
     if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
       throw new RangeError(`delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`);
     }
-    const max = options.maxRecordLength ?? 64 * 1024 * 1024;
-    if (!Number.isInteger(max) || max < 1) {
-      throw new RangeError(`maxRecordLength must be a positive integer, got ${String(max)}`);
-    }
     this.delimiter = delimiter;
     this.name = options.name ?? '<input>';
-    this.maxRecordLength = max;
+    this.maxRecordSize = checkMaxRecordSize(
+      options.maxRecordSize ?? options.maxRecordLength,
+      options.maxRecordSize === undefined && options.maxRecordLength !== undefined ? 'maxRecordLength' : 'maxRecordSize',
+    );
+    this.lines = new LineSplitter(this.maxRecordSize, (line) => this.tooLong(line));
     this.onLine = (text, terminator, line) => this.handleLine(text, terminator, line);
   }
 
@@ -102,39 +110,102 @@ export class CsvParser {
   end(out: CsvRow[]): void {
     this.out = out;
     this.lines.end(this.onLine);
-    if (this.pending !== undefined) {
-      throw new InputError(this.name, this.pendingLine, 'unterminated quoted field (no closing quote before the end of the file)');
+    if (this.open !== undefined) {
+      throw new InputError(this.name, this.openLine, 'unterminated quoted field (no closing quote before the end of the file)');
     }
-    if (this.header === undefined) throw new InputError(this.name, 1, 'empty input: expected a header row');
+  }
+
+  private tooLong(line: number): never {
+    if (this.open !== undefined) {
+      throw new InputError(this.name, this.openLine, `${tooLongReason(this.maxRecordSize)}; is a quote on this line left open?`);
+    }
+    throw new InputError(this.name, line, tooLongReason(this.maxRecordSize));
   }
 
   private handleLine(text: string, terminator: string, line: number): void {
-    let record: string;
-    let start: number;
-    if (this.pending !== undefined) {
-      record = this.pending + text;
-      start = this.pendingLine;
-    } else {
-      if (text.length === 0) return; // blank line
-      record = text;
-      start = line;
+    const open = this.open;
+    if (open !== undefined) {
+      this.openBytes += Buffer.byteLength(text, 'utf8');
+      if (this.openBytes > this.maxRecordSize) this.tooLong(line);
+      this.parse(text, open, line, terminator, true);
+      return;
     }
-    let fields: string[];
-    if (record.indexOf('"') < 0) {
-      fields = record.split(this.delimiter);
-    } else {
-      const parsed = this.parseQuoted(record, start);
-      if (parsed === INCOMPLETE) {
-        if (record.length > this.maxRecordLength) {
-          throw new InputError(this.name, start, `unterminated quoted field (record longer than ${this.maxRecordLength} characters)`);
+    if (text.length === 0) return; // blank line
+    if (this.header === undefined) this.checkNotJson(text, line);
+    if (text.indexOf('"') < 0) {
+      this.emit(text.split(this.delimiter), line);
+      return;
+    }
+    this.openLine = line;
+    this.parse(text, [], line, terminator, false);
+  }
+
+  /** A first line that opens a JSON object is JSON Lines, not CSV. */
+  private checkNotJson(text: string, line: number): void {
+    let i = 0;
+    while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    if (text.charCodeAt(i) === 123 /* { */) {
+      throw new InputError(this.name, line, 'this looks like JSON Lines (the first line starts with "{"), not CSV: read it with --format jsonl');
+    }
+  }
+
+  /**
+   * Parses the fields of `text` from its start, appending to `fields`; `inQuoted` when the line continues
+   * a quoted field left open by the previous line. Leaves the record open (to be continued by the next
+   * line) when a quoted field does not close on this line.
+   */
+  private parse(text: string, fields: string[], line: number, terminator: string, inQuoted: boolean): void {
+    const d = this.delimiter;
+    const n = text.length;
+    const quoted = this.quoted;
+    let i = 0;
+    for (;;) {
+      if (inQuoted || text.charCodeAt(i) === 34 /* " */) {
+        let from = inQuoted ? 0 : i + 1;
+        inQuoted = false;
+        for (;;) {
+          const q = text.indexOf('"', from);
+          if (q < 0) {
+            quoted.push(text.slice(from), terminator);
+            if (this.open === undefined) this.openBytes = Buffer.byteLength(text, 'utf8');
+            this.openBytes += terminator.length;
+            this.open = fields;
+            return;
+          }
+          if (text.charCodeAt(q + 1) === 34) {
+            quoted.push(text.slice(from, q + 1));
+            from = q + 2;
+            continue;
+          }
+          quoted.push(text.slice(from, q));
+          i = q + 1;
+          break;
         }
-        this.pending = record + terminator;
-        this.pendingLine = start;
-        return;
+        fields.push(quoted.length === 1 ? quoted[0]! : quoted.join(''));
+        quoted.length = 0;
+        if (i === n) break;
+        if (text[i] !== d) {
+          throw new InputError(this.name, line, `unexpected character ${JSON.stringify(text[i])} after a closing quote (field ${fields.length})`);
+        }
+        i++;
+      } else {
+        const next = text.indexOf(d, i);
+        const end = next < 0 ? n : next;
+        const value = text.slice(i, end);
+        if (value.indexOf('"') >= 0) {
+          throw new InputError(this.name, line, `quote inside an unquoted field (field ${fields.length + 1}); quote the field and double its quotes`);
+        }
+        fields.push(value);
+        if (next < 0) break;
+        i = next + 1;
       }
-      fields = parsed;
+      if (i === n) {
+        fields.push('');
+        break;
+      }
     }
-    this.pending = undefined;
+    const start = this.open === undefined ? line : this.openLine;
+    this.open = undefined;
     this.emit(fields, start);
   }
 
@@ -154,141 +225,52 @@ export class CsvParser {
     }
     this.out.push(new Row(line, fields, header));
   }
-
-  private parseQuoted(text: string, startLine: number): string[] | typeof INCOMPLETE {
-    const d = this.delimiter;
-    const n = text.length;
-    const fields: string[] = [];
-    let i = 0;
-    for (;;) {
-      if (text.charCodeAt(i) === 34 /* " */) {
-        let value = '';
-        let from = i + 1;
-        for (;;) {
-          const q = text.indexOf('"', from);
-          if (q < 0) return INCOMPLETE;
-          if (text.charCodeAt(q + 1) === 34) {
-            value += text.slice(from, q + 1);
-            from = q + 2;
-            continue;
-          }
-          value += text.slice(from, q);
-          i = q + 1;
-          break;
-        }
-        fields.push(value);
-        if (i === n) return fields;
-        if (text[i] !== d) {
-          throw new InputError(
-            this.name,
-            startLine + countNewlines(text, i),
-            `unexpected character ${JSON.stringify(text[i])} after a closing quote (field ${fields.length})`,
-          );
-        }
-        i++;
-      } else {
-        const next = text.indexOf(d, i);
-        const end = next < 0 ? n : next;
-        const value = text.slice(i, end);
-        const q = value.indexOf('"');
-        if (q >= 0) {
-          throw new InputError(
-            this.name,
-            startLine + countNewlines(text, i + q),
-            `quote inside an unquoted field (field ${fields.length + 1}); quote the field and double its quotes`,
-          );
-        }
-        fields.push(value);
-        if (next < 0) return fields;
-        i = next + 1;
-      }
-      if (i === n) {
-        fields.push('');
-        return fields;
-      }
-    }
-  }
-}
-
-function countNewlines(text: string, upTo: number): number {
-  let count = 0;
-  for (let p = text.indexOf('\n'); p >= 0 && p < upTo; p = text.indexOf('\n', p + 1)) count++;
-  return count;
 }
 
 /**
  * A streaming CSV reader (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes; LF or CRLF).
  * The first line is the header; each data row is yielded with its file line number. Memory stays
- * constant whatever the file's size. Blank lines are skipped (but counted in line numbers). A row with the
- * wrong number of fields, or a broken quote, raises an {@link InputError} naming the line.
+ * constant whatever the file's size, and time linear. Blank lines are skipped (but counted in line
+ * numbers), a leading byte-order mark is dropped. A row with the wrong number of fields, a broken quote,
+ * or a record longer than `maxRecordSize` raises an {@link InputError} naming the line.
+ * An empty input (nothing but blank lines) has no header and no rows: `header()` returns `[]`, and the
+ * iteration yields nothing, as a {@link JsonlReader} does on an empty input.
  * @example
  * const reader = new CsvReader('data.csv');
  * const header = await reader.header(); // ['timestamp', 'value']
+ * const first = await reader.sample(100); // look ahead, nothing consumed
  * for await (const row of reader) {
  *   const v = Number(row.record.value);
  * }
  */
-export class CsvReader implements AsyncIterable<CsvRow> {
-  /** The name used in error messages. */
-  readonly name: string;
-  private readonly source: InputSource;
+export class CsvReader extends RowReader<CsvRow> {
   private readonly parser: CsvParser;
-  private generator: AsyncGenerator<CsvRow[]> | undefined;
-  private buffered: CsvRow[][] = [];
-  private started = false;
 
   /**
    * @param source a file path, or a stream/async iterable of text or bytes.
-   * @param options delimiter, name for error messages.
+   * @param options delimiter, name for error messages, longest record.
    */
   constructor(source: InputSource, options: CsvReaderOptions = {}) {
-    this.name = sourceName(source, options.name);
-    this.source = source;
+    super(source, options.name);
     this.parser = new CsvParser({ ...options, name: this.name });
   }
 
+  protected override makeParser(): ChunkParser<CsvRow> {
+    return this.parser;
+  }
+
   /**
-   * Reads up to the header and returns its column names (rows read meanwhile are kept for iteration).
-   * @throws InputError on an empty input.
+   * Reads up to the header and returns its column names (rows read meanwhile are kept for iteration);
+   * `[]` for an empty input.
+   * @throws InputError when the header line is malformed (a duplicate name, a broken quote, JSON Lines).
    */
   async header(): Promise<readonly string[]> {
-    const gen = this.open();
-    while (this.parser.header === undefined) {
-      const next = await gen.next();
-      if (next.done === true) break;
-      if (next.value.length > 0) this.buffered.push(next.value);
+    while (this.parser.header === undefined && (await this.readAhead()));
+    if (this.parser.header === undefined) {
+      this.throwFailure();
+      return [];
     }
-    if (this.parser.header === undefined) throw new InputError(this.name, 1, 'empty input: expected a header row');
     return this.parser.header;
-  }
-
-  /** Yields the rows in batches (one per chunk read): the fastest way to consume a large file. */
-  async *batches(): AsyncGenerator<CsvRow[]> {
-    if (this.started) throw new Error(`${this.name}: a CsvReader can be iterated only once`);
-    this.started = true;
-    const gen = this.open();
-    while (this.buffered.length > 0) yield this.buffered.shift()!;
-    for (;;) {
-      const next = await gen.next();
-      if (next.done === true) return;
-      yield next.value;
-    }
-  }
-
-  /** Yields the data rows one by one. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<CsvRow> {
-    for await (const batch of this.batches()) {
-      for (const row of batch) yield row;
-    }
-  }
-
-  private open(): AsyncGenerator<CsvRow[]> {
-    if (this.generator === undefined) this.generator = this.produce();
-    return this.generator;
-  }
-
-  private produce(): AsyncGenerator<CsvRow[]> {
-    return parsedBatches(this.source, this.parser);
   }
 }
 

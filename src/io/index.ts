@@ -10,9 +10,9 @@
  * await out.close({ end: false });
  * @module
  */
-export { InputError, type InputSource } from './source.js';
+export { InputError, RowReader, DEFAULT_MAX_RECORD_SIZE, type InputSource } from './source.js';
 export { CsvReader, CsvParser, readCsv, type CsvRow, type CsvReaderOptions } from './csv-reader.js';
-export { JsonlReader, JsonlParser, readJsonl, type JsonlRow, type JsonlReaderOptions } from './jsonl-reader.js';
+export { JsonlReader, JsonlParser, readJsonl, jsonNestingDepth, DEFAULT_MAX_DEPTH, type JsonlRow, type JsonlReaderOptions } from './jsonl-reader.js';
 export {
   CsvWriter,
   JsonlWriter,
@@ -23,4 +23,4 @@ export {
   type WritableLike,
   type FieldValue,
 } from './writers.js';
-export { parseFiniteNumber, numericCsvColumns, numericJsonlColumns } from './columns.js';
+export { parseFiniteNumber, numericCsvColumns, numericJsonlColumns, chooseScoredColumns, nameKind, type ExcludedColumn } from './columns.js';

@@ -46,7 +46,7 @@ function csvRows(text: string): (readonly string[])[] {
 describe('rcf score: CSV', () => {
   it('writes every row unchanged plus ANOMALY_SCORE, equal to the library to the last bit', () => {
     const r = rcf(['score', csvPath, ...FOREST]);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe("rcf score: scoring cpu, mem; left out: timestamp [named like a timestamp], host [not numeric (row 1: 'db')]\n");
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('timestamp,cpu,mem,host,ANOMALY_SCORE');
@@ -123,11 +123,11 @@ describe('rcf score: errors', () => {
     const bad = join(dir, 'bad.csv');
     const out = join(dir, 'bad-out.csv');
     writeFileSync(bad, 'a,b\n' + Array.from({ length: 300 }, (_, i) => `${i},${i % 7}`).join('\n') + '\n5,oops\n6,7\n');
-    for (const args of [['score', bad, '--seed', '1'], ['score', bad, '--seed', '1', '-o', out]]) {
+    for (const args of [['score', bad, '--seed', '1', '--columns', 'a,b'], ['score', bad, '--seed', '1', '--columns', 'a,b', '-o', out]]) {
       const r = rcf(args);
       expect(r.status).toBe(1);
-      expect(r.stderr).toBe(`rcf score: ${bad}:302: column "b": not a finite number within +-3.4028234663852886e+38 (got "oops")\n`);
-      const written = args.length > 4 ? readFileSync(out, 'utf8') : r.stdout;
+      expect(r.stderr).toBe(`rcf score: ${bad}:302: column "b": not a finite number within +-3.4028234663852886e+38 (got "oops") (--invalid-rows skip writes such rows unscored)\n`);
+      const written = args.length > 6 ? readFileSync(out, 'utf8') : r.stdout;
       const lines = written.trimEnd().split('\n');
       expect(lines).toHaveLength(301);
       expect(lines[300]).toMatch(/^299,5,/);
@@ -135,34 +135,34 @@ describe('rcf score: errors', () => {
   });
 
   it('a malformed CSV row (wrong field count, broken quote) names its line', () => {
-    const r = rcf(['score', '--seed', '1'], 'a,b\n1,2\n3\n');
+    const r = rcf(['score', '--seed', '1', '--columns', 'a,b'], 'a,b\n1,2\n3\n');
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('rcf score: <stdin>:3: expected 2 fields (as the header), found 1\n');
     expect(r.stdout).toBe('a,b,ANOMALY_SCORE\n1,2,0\n');
-    const q = rcf(['score', '--seed', '1'], 'a,b\n1,2\n"3,4\n');
+    const q = rcf(['score', '--seed', '1', '--columns', 'a,b'], 'a,b\n1,2\n"3,4\n');
     expect(q.status).toBe(1);
     expect(q.stderr).toMatch(/^rcf score: <stdin>:3: .*quote/);
   });
 
   it('a malformed JSON line names its line', () => {
-    const r = rcf(['score', '--format', 'jsonl', '--seed', '1'], '{"a":1}\n{"a":\n');
+    const r = rcf(['score', '--format', 'jsonl', '--seed', '1', '--columns', 'a'], '{"a":1}\n{"a":\n');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^rcf score: <stdin>:2: /);
     expect(r.stdout).toBe('{"a":1,"ANOMALY_SCORE":0}\n');
   });
 
   it('usage mistakes exit 2 with the option, value and what is allowed', () => {
-    expect(rcf(['score', csvPath, '--trees', '0'])).toMatchObject({ status: 2, stderr: 'rcf score: --trees must be a positive integer, got "0"\n' });
+    expect(rcf(['score', csvPath, '--trees', '0'])).toMatchObject({ status: 2, stderr: 'rcf score: --trees must be an integer in [1, 1000], got 0\n' });
     const big = rcf(['score', csvPath, '--trees', '1001']);
     expect(big.status).toBe(2);
-    expect(big.stderr).toMatch(/numberOfTrees.*1001/);
+    expect(big.stderr).toBe('rcf score: --trees must be an integer in [1, 1000], got 1001\n');
     expect(rcf(['score', csvPath, '--columns', 'cpu,nope']).stderr).toMatch(/--columns: "nope" not in the header \(timestamp, cpu, mem, host\)/);
     expect(rcf(['score', csvPath, '--bogus']).status).toBe(2);
     expect(rcf(['score', csvPath, '--format', 'xml']).stderr).toMatch(/--format must be csv or jsonl, got "xml"/);
     expect(rcf(['score', csvPath, '--checkpoint', dir]).stderr).toMatch(/--checkpoint needs an input FILE and --output FILE/);
     const noFolder = rcf(['score', csvPath, '-o', join(dir, 'o.csv'), '--checkpoint', join(dir, 'nope', 'state')]);
     expect(noFolder.status).toBe(2);
-    expect(noFolder.stderr).toMatch(/--checkpoint .*: the folder .*nope does not exist/);
+    expect(noFolder.stderr).toMatch(/--checkpoint .*: the folder .*nope does not exist \(end the path with \/ to have a checkpoint folder created\)/);
     expect(rcf(['nonsense']).status).toBe(2);
   });
 });

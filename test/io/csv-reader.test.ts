@@ -112,11 +112,16 @@ describe('CsvReader', () => {
     expect(unterminated.message).toMatch(/^test.csv:3: unterminated quoted field/);
 
     const tooLong = new CsvReader(chunks('a\n"', 'x'.repeat(100), '\n', 'y'.repeat(100)), { maxRecordLength: 50, name: 'long.csv' });
-    expect((await errorOf(rowsOf(tooLong))).message).toMatch(/^long.csv:2: unterminated/);
+    expect((await errorOf(rowsOf(tooLong))).message).toMatch(/^long.csv:2: record longer than 50 bytes.*raise it with --max-record-size, or the maxRecordSize option/);
+    const openQuote = new CsvReader(chunks('a\n"', 'x\n'.repeat(100), 'y'), { maxRecordSize: 50, name: 'open.csv' });
+    expect((await errorOf(rowsOf(openQuote))).message).toMatch(/^open.csv:2: record longer than 50 bytes.*is a quote on this line left open\?/);
   });
 
-  it('rejects an empty input and duplicate column names; accepts a header-only file', async () => {
-    expect((await errorOf(new CsvReader(chunks(''), { name: 'e.csv' }).header())).message).toBe('e.csv:1: empty input: expected a header row');
+  it('reads an empty input as no header and no rows (as JSONL); rejects duplicate column names; accepts a header-only file', async () => {
+    expect(await new CsvReader(chunks(''), { name: 'e.csv' }).header()).toEqual([]);
+    expect(await new CsvReader(chunks('\n\r\n'), { name: 'e.csv' }).header()).toEqual([]);
+    expect(await rowsOf(chunks(''))).toEqual([]);
+    expect(await rowsOf(chunks('\uFEFF\n'))).toEqual([]);
     expect((await errorOf(rowsOf(chunks('a,a\n1,2\n')))).message).toMatch(/test.csv:1: duplicate column name "a"/);
     const reader = readCsv(chunks('a,b\n'));
     expect(await reader.header()).toEqual(['a', 'b']);
