@@ -34,6 +34,11 @@ Options:
   --trees N, --sample-size N, --time-decay N, --shingle-size N   forest settings (KDA's by default)
   --json         print the results as JSON
   -h, --help     show this help
+
+Examples:
+  rcf nab --data NAB                    # NAB = a copy of https://github.com/numenta/NAB
+  rcf nab --data NAB --seed 7 --json > nab.json
+  rcf nab --data NAB/data --labels NAB/labels/combined_windows.json --out out/nab
 `;
 
 interface NabPaths {
