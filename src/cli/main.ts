@@ -30,7 +30,7 @@ Run 'rcf <command> --help' for a command's options.
 Examples:
   rcf score data.csv --seed 42 -o scored.csv
   rcf score metrics.jsonl --time ts --explain > scored.jsonl
-  rcf nab --seed 7
+  rcf nab --data NAB --seed 7          # NAB: a copy of https://github.com/numenta/NAB
   rcf demo
 `;
 
