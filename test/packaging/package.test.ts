@@ -124,6 +124,41 @@ describe('the packed package', () => {
     expect(failure).toMatch(/Cannot find module 'random-cut-forest\/nosuch'/);
   });
 
+  it("type-checks every TypeScript snippet of the README against the installed package", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(snippets.length).toBeGreaterThan(5);
+    // What the snippets take as given: the user's data, and a forest for the state snippet.
+    writeFileSync(
+      join(app, 'readme-globals.d.ts'),
+      `declare const readings: { cpu: number; latency: number }[];
+       declare const values: number[];
+       declare const clicks: { at: string; ms: number; page: string }[];
+       declare const rows: { value: number }[];
+       declare const rowsFromTheStart: { value: number }[];
+       declare const rowsAfterCheckpoint: { value: number }[];
+       declare const batch: number[][];
+       declare const source: NodeJS.ReadableStream;
+       declare const sink: NodeJS.WritableStream;
+       declare const forest: import('random-cut-forest').RandomCutForest;\n`,
+    );
+    const files = snippets.map((code, k) => {
+      const name = `readme-${k + 1}.ts`;
+      // `export {}` makes each snippet a module of its own (top-level await, its own names).
+      writeFileSync(join(app, name), `${code}\nexport {};\n`);
+      return name;
+    });
+    const tsc7 = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    let errors = '';
+    try {
+      run('node', [tsc7, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
+        '--noUnusedLocals', 'false', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types'), 'readme-globals.d.ts', ...files]);
+    } catch (e) {
+      errors = String((e as { stdout?: string }).stdout);
+    }
+    expect(errors).toBe('');
+  });
+
   it('bundles the root for a browser (esbuild, platform browser) and the bundle runs without Node globals', async () => {
     const result = await build({
       stdin: {
