@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { AnomalyDetector, type AnomalyDetectorOptions } from '../src/detect/index.js';
-import { loadNabCorpus, parseNabTimestamp, scoreNabCorpus, type NabCorpusFile } from '../src/nab/index.js';
+import { loadNabCorpus, parseNabTimestamp, probationLength, scoreNabCorpus, type NabCorpusFile } from '../src/nab/index.js';
 import { sharedDir } from './data.js';
 
 const TUNING = ['artificialNoAnomaly', 'artificialWithAnomaly', 'realAWSCloudwatch', 'realAdExchange'];
@@ -57,9 +57,18 @@ for (const [label, categories] of groups) {
   const files = detected.filter((f) => categories.includes(f.name.split('/')[0]!));
   if (files.length === 0 || (subset !== 'all' && label === 'whole corpus')) continue;
   const results = scoreNabCorpus(files, { thresholds: fixed });
-  const fp = results[0]!.totals.fp;
-  const tp = results[0]!.totals.tp;
-  rows.push(`| ${label}, ${files.length} files (tp ${tp}, fp ${fp} rows) | ${results.map((r) => r.normalizedScore.toFixed(2)).join(' | ')} |`);
+  let windows = 0;
+  let hit = 0;
+  let falseAlarms = 0;
+  for (const f of files) {
+    const probation = probationLength(f.scores.length);
+    windows += f.windows.length;
+    for (const w of f.windows) if (f.scores.slice(w.start, w.end + 1).some((s) => s > 0)) hit++;
+    f.scores.forEach((s, i) => {
+      if (s > 0 && i >= probation && !f.windows.some((w) => i >= w.start && i <= w.end)) falseAlarms++;
+    });
+  }
+  rows.push(`| ${label}, ${files.length} files (${hit}/${windows} windows hit, ${falseAlarms} alarms outside) | ${results.map((r) => r.normalizedScore.toFixed(2)).join(' | ')} |`);
 }
 if (process.env.DETECT_PER_CATEGORY) {
   for (const c of [...TUNING, ...HOLD_OUT]) {
@@ -70,3 +79,10 @@ if (process.env.DETECT_PER_CATEGORY) {
   }
 }
 console.log(rows.join('\n'));
+if (process.env.DETECT_FILES) {
+  for (const f of detected) {
+    const at: number[] = [];
+    f.scores.forEach((s, i) => s > 0 && at.push(i));
+    console.log(f.name, f.scores.length, JSON.stringify(f.windows.map((w) => [w.start, w.end])), at.length, JSON.stringify(at.slice(0, 40)));
+  }
+}

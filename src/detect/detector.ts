@@ -44,6 +44,9 @@ export interface DetectionResult {
   readonly relativeIndex: number;
 }
 
+/** Inside an anomalous stretch, a new alarm needs a deciding score this many times the event's peak. */
+const EVENT_MARGIN = 1.25;
+
 const QUIET_SCORE_ONLY = (score: number, threshold: number): DetectionResult => ({
   score,
   grade: 0,
@@ -105,8 +108,10 @@ export class AnomalyDetector {
   magnitude = 0;
   /** @internal Highest score of the open event. */
   eventPeak = 0;
-  /** @internal Whether the previous record's score exceeded its threshold. */
+  /** @internal Whether the previous record's deciding score exceeded its threshold. */
   elevated = false;
+  /** @internal Consecutive records of the open event scoring at or below the threshold. */
+  quiet = 0;
 
   // Scratch (no allocation per record).
   private readonly scaled: Float64Array;
@@ -182,25 +187,20 @@ export class AnomalyDetector {
     let alarm = false;
     let decisive = score;
     let usedCorrected = false;
+    if (score > 0 && this.lastCorrected > t - S) {
+      // The shingle still holds an anomalous record: score as if it had been what was expected.
+      this.shingle(this.corrected, y, this.correctedPoint);
+      decisive = this.forest.score(this.correctedPoint);
+      usedCorrected = true;
+    }
     if (ready) {
       if (!this.inEvent) {
-        alarm = score > threshold;
+        alarm = decisive > threshold;
       } else {
-        const chain = this.chain && this.distanceToPrevious(y, t) <= 0.5 * this.magnitude;
-        this.chain = chain;
-        if (chain) {
-          alarm = false;
-        } else if (this.lastCorrected > t - S) {
-          this.shingle(this.corrected, y, this.correctedPoint);
-          decisive = this.forest.score(this.correctedPoint);
-          usedCorrected = true;
-          alarm = decisive > threshold;
-        } else if (this.elevated) {
-          alarm = score > threshold && score > this.eventPeak;
-        } else {
-          this.inEvent = false;
-          alarm = score > threshold;
-        }
+        this.chain = this.chain && this.distanceToPrevious(y, t) <= 0.5 * this.magnitude;
+        if (this.chain) alarm = false; // the stream stays where the anomaly took it: the same event
+        else if (this.elevated) alarm = decisive > threshold && decisive > EVENT_MARGIN * this.eventPeak; // still anomalous: only a larger anomaly is news
+        else alarm = decisive > threshold; // calmed down: a new anomaly
       }
     }
     let result: DetectionResult;
@@ -210,13 +210,19 @@ export class AnomalyDetector {
       this.inEvent = true;
       this.chain = true;
       this.lastAlarm = t;
-      this.eventPeak = score;
+      this.eventPeak = decisive;
+      this.quiet = 0;
     } else {
       result = QUIET_SCORE_ONLY(score, threshold);
-      if (this.inEvent && score > this.eventPeak) this.eventPeak = score;
+      if (this.inEvent) {
+        if (decisive > this.eventPeak) this.eventPeak = decisive;
+        // The event ends after a whole shingle of scores at or below the threshold.
+        this.quiet = decisive > threshold ? 0 : this.quiet + 1;
+        if (this.quiet >= S) this.inEvent = false;
+      }
     }
-    if (score > 0) this.threshold.learn(Math.min(score, threshold));
-    this.elevated = ready && score > threshold;
+    this.elevated = ready && decisive > threshold;
+    if (score > 0) this.threshold.learn(Math.min(score, o.clipFactor * threshold));
     this.forest.update(this.point);
     this.recent.add(this.point);
     this.records++;

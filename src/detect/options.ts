@@ -36,6 +36,11 @@ export interface AnomalyDetectorOptions {
   minScore?: number;
   /** Memory of the score statistics, in scores. Default timeDecay. */
   scoreHorizon?: number;
+  /**
+   * Scores are learned clipped to `clipFactor x threshold`, so that one large event does not raise
+   * the threshold enough to hide the next. Default 1.
+   */
+  clipFactor?: number;
   /** Scores observed before any alarm; the threshold is raised while fewer than 4x this are known. Default 32. */
   rampIn?: number;
 }
@@ -55,6 +60,7 @@ export interface ResolvedDetectorOptions {
   readonly minScore: number;
   readonly scoreHorizon: number;
   readonly rampIn: number;
+  readonly clipFactor: number;
 }
 
 /**
@@ -71,6 +77,7 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   zFactor: 3,
   minScore: 1,
   rampIn: 32,
+  clipFactor: 1,
 });
 
 const MODES: readonly TransformMode[] = ['none', 'normalize', 'difference', 'normalize-difference'];
@@ -118,6 +125,7 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
   const minScore = num('minScore', options.minScore ?? d.minScore, 0, 1000, false);
   const scoreHorizon = num('scoreHorizon', options.scoreHorizon ?? timeDecay, 1, 2147483647, false);
   const rampIn = num('rampIn', options.rampIn ?? d.rampIn, 0, 2147483647, true);
+  const clipFactor = num('clipFactor', options.clipFactor ?? d.clipFactor, 1, 1e9, false);
   let seed: string;
   if (options.seed === undefined) seed = randomSeed();
   else if (typeof options.seed === 'number') seed = String(num('seed', options.seed, -Number.MAX_VALUE, Number.MAX_VALUE, false));
@@ -137,5 +145,6 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
     minScore,
     scoreHorizon,
     rampIn,
+    clipFactor,
   };
 }

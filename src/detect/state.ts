@@ -60,6 +60,7 @@ export interface DetectorState {
     chain: boolean;
     magnitude: number;
     eventPeak: number;
+    quiet: number;
     elevated: boolean;
   };
 }
@@ -94,6 +95,7 @@ function detectorCoreState(detector: AnomalyDetector): CoreState {
       chain: detector.chain,
       magnitude: detector.magnitude,
       eventPeak: detector.eventPeak,
+      quiet: detector.quiet,
       elevated: detector.elevated,
     },
   };
@@ -206,6 +208,7 @@ export function detectorFromState(state: unknown): AnomalyDetector {
   detector.chain = bool(c.chain, 'counters.chain');
   detector.magnitude = finite(c.magnitude, 'counters.magnitude', 0);
   detector.eventPeak = finite(c.eventPeak, 'counters.eventPeak', 0);
+  detector.quiet = finite(c.quiet, 'counters.quiet', 0, true);
   detector.elevated = bool(c.elevated, 'counters.elevated');
   return detector;
 }
