@@ -6,6 +6,7 @@
 import { RandomCutForest, type Attribution } from '../forest/index.js';
 import { RecentPoints } from './impute.js';
 import { resolveDetectorOptions, type AnomalyDetectorOptions, type ResolvedDetectorOptions } from './options.js';
+import { ShingleHistory } from './recurrence.js';
 import { AdaptiveThreshold } from './threshold.js';
 import { InputTransform } from './transform.js';
 import { detectorFromState, detectorToState, detectorStateFromBytes, detectorToBytes, type DetectorState } from './state.js';
@@ -47,6 +48,9 @@ export interface DetectionResult {
 /** Inside an anomalous stretch, a new alarm needs a deciding score this many times the event's peak. */
 const EVENT_MARGIN = 1.25;
 
+/** The typical nearest distance in the history is measured on every this many records. */
+const HISTORY_EVERY = 16;
+
 const QUIET_SCORE_ONLY = (score: number, threshold: number): DetectionResult => ({
   score,
   grade: 0,
@@ -86,6 +90,7 @@ export class AnomalyDetector {
   /** @internal */ readonly transform: InputTransform;
   /** @internal */ readonly threshold: AdaptiveThreshold;
   /** @internal */ readonly recent: RecentPoints;
+  /** @internal Null when `historySize` is 0. */ readonly history: ShingleHistory | null;
   /** @internal Scaled records, ring of shingleSize (slot r % shingleSize holds record r). */
   readonly actual: Float64Array;
   /** @internal As `actual`, but anomalous records replaced by their expected scaled values. */
@@ -139,6 +144,8 @@ export class AnomalyDetector {
     this.transform = new InputTransform(o.dimensions, o.transform, o.transformHorizon);
     this.threshold = new AdaptiveThreshold(o.zFactor, o.minScore, o.scoreHorizon, o.rampIn);
     this.recent = new RecentPoints(width, o.subSampleSize);
+    this.history =
+      o.historySize > o.shingleSize ? new ShingleHistory(o.dimensions, o.shingleSize, o.historySize, HISTORY_EVERY, o.timeDecay) : null;
     this.actual = new Float64Array(width);
     this.corrected = new Float64Array(width);
     this.raw = new Float64Array(width);
@@ -176,6 +183,7 @@ export class AnomalyDetector {
     this.transform.apply(record, y);
     const slot = (t % S) * d;
     if (t < S - 1) {
+      this.history?.push(y);
       this.store(record, y, slot);
       this.records++;
       return QUIET_SCORE_ONLY(0, this.threshold.value);
@@ -202,6 +210,15 @@ export class AnomalyDetector {
         else if (this.elevated) alarm = decisive > threshold && decisive > EVENT_MARGIN * this.eventPeak; // still anomalous: only a larger anomaly is news
         else alarm = decisive > threshold; // calmed down: a new anomaly
       }
+    }
+    const history = this.history;
+    if (alarm && history !== null && history.typical > 0) {
+      // Seen before, longer ago than the forest remembers (a daily or weekly pattern): no alarm.
+      if (history.nearest(this.point) < this.options.recurrenceFactor * history.typical) alarm = false;
+    }
+    if (history !== null) {
+      if (ready && !this.inEvent && !alarm && history.due(t)) history.measure(this.point);
+      history.push(y);
     }
     let result: DetectionResult;
     this.store(record, y, slot);

@@ -41,6 +41,16 @@ export interface AnomalyDetectorOptions {
    * the threshold enough to hide the next. Default 1.
    */
   clipFactor?: number;
+  /**
+   * Records of history searched for an earlier occurrence of an anomalous-looking shingle (0: no
+   * search). Default 8192.
+   */
+  historySize?: number;
+  /**
+   * A shingle whose nearest earlier shingle in the history lies closer than this many times the
+   * typical nearest distance of ordinary shingles has been seen before: no alarm. Default 1.5.
+   */
+  recurrenceFactor?: number;
   /** Scores observed before any alarm; the threshold is raised while fewer than 4x this are known. Default 32. */
   rampIn?: number;
 }
@@ -61,6 +71,8 @@ export interface ResolvedDetectorOptions {
   readonly scoreHorizon: number;
   readonly rampIn: number;
   readonly clipFactor: number;
+  readonly historySize: number;
+  readonly recurrenceFactor: number;
 }
 
 /**
@@ -78,6 +90,8 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   minScore: 1,
   rampIn: 32,
   clipFactor: 1,
+  historySize: 8192,
+  recurrenceFactor: 1.5,
 });
 
 const MODES: readonly TransformMode[] = ['none', 'normalize', 'difference', 'normalize-difference'];
@@ -126,6 +140,8 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
   const scoreHorizon = num('scoreHorizon', options.scoreHorizon ?? timeDecay, 1, 2147483647, false);
   const rampIn = num('rampIn', options.rampIn ?? d.rampIn, 0, 2147483647, true);
   const clipFactor = num('clipFactor', options.clipFactor ?? d.clipFactor, 1, 1e9, false);
+  const historySize = num('historySize', options.historySize ?? d.historySize, 0, 1 << 24, true);
+  const recurrenceFactor = num('recurrenceFactor', options.recurrenceFactor ?? d.recurrenceFactor, 0, 1000, false);
   let seed: string;
   if (options.seed === undefined) seed = randomSeed();
   else if (typeof options.seed === 'number') seed = String(num('seed', options.seed, -Number.MAX_VALUE, Number.MAX_VALUE, false));
@@ -146,5 +162,7 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
     scoreHorizon,
     rampIn,
     clipFactor,
+    historySize,
+    recurrenceFactor,
   };
 }

@@ -50,6 +50,8 @@ export interface DetectorState {
   readonly transform: { weight: number; mean: number[]; m2: number[]; previous: number[]; seen: number };
   readonly threshold: { weight: number; mean: number; m2: number; seen: number };
   readonly recent: { head: number; count: number; values: number[] };
+  /** Null when the detector keeps no history (`historySize` 0). */
+  readonly history: { pushed: number; weight: number; mean: number; values: number[] } | null;
   readonly rings: { actual: number[]; corrected: number[]; raw: number[] };
   readonly counters: {
     records: number;
@@ -85,6 +87,15 @@ function detectorCoreState(detector: AnomalyDetector): CoreState {
     transform: { weight: t.weight, mean: Array.from(t.mean), m2: Array.from(t.m2), previous: Array.from(t.previous), seen: t.seen },
     threshold: { weight: h.weight, mean: h.mean, m2: h.m2, seen: h.seen },
     recent: { head: r.head, count: r.count, values: Array.from(r.values.subarray(0, r.count * r.width)) },
+    history:
+      detector.history === null
+        ? null
+        : {
+            pushed: detector.history.pushed,
+            weight: detector.history.weight,
+            mean: detector.history.mean,
+            values: Array.from(detector.history.values.subarray(0, Math.min(detector.history.pushed, detector.history.capacity) * detector.history.dimensions)),
+          },
     rings: { actual: Array.from(detector.actual), corrected: Array.from(detector.corrected), raw: Array.from(detector.raw) },
     counters: {
       records: detector.records,
@@ -181,6 +192,17 @@ export function detectorFromState(state: unknown): AnomalyDetector {
   const recentValues = numbers(re.values, 'recent.values', count * width);
   const lastTimestamp = c.lastTimestamp === null ? Number.NaN : finite(c.lastTimestamp, 'counters.lastTimestamp');
   const detector = new AnomalyDetector(options, { forest });
+  const history = detector.history;
+  if (history === null) {
+    if (s.history !== null) fail('history must be null when the detector keeps none');
+  } else {
+    const hi = object(s.history, 'history');
+    history.pushed = finite(hi.pushed, 'history.pushed', 0, true);
+    if (history.pushed !== records) fail('history.pushed must equal counters.records');
+    history.values.set(numbers(hi.values, 'history.values', Math.min(history.pushed, history.capacity) * d));
+    history.weight = finite(hi.weight, 'history.weight', 0);
+    history.mean = finite(hi.mean, 'history.mean', 0);
+  }
   const t = detector.transform;
   t.weight = finite(tr.weight, 'transform.weight', 0);
   t.mean.set(numbers(tr.mean, 'transform.mean', d));
