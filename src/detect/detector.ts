@@ -203,7 +203,12 @@ export class AnomalyDetector {
     }
     if (ready) {
       if (!this.inEvent) {
-        alarm = decisive > threshold;
+        // A new event must stand out as much as the last one did, that memory fading with time.
+        let required = threshold;
+        if (this.lastAlarm >= 0 && o.refractory > 0 && this.eventPeak > threshold) {
+          required += (this.eventPeak - threshold) * Math.exp(-(t - this.lastAlarm) / o.refractory);
+        }
+        alarm = decisive > required;
       } else {
         this.chain = this.chain && this.distanceToPrevious(y, t) <= 0.5 * this.magnitude;
         if (this.chain) alarm = false; // the stream stays where the anomaly took it: the same event
@@ -214,7 +219,13 @@ export class AnomalyDetector {
     const history = this.history;
     if (alarm && history !== null && history.typical > 0) {
       // Seen before, longer ago than the forest remembers (a daily or weekly pattern): no alarm.
-      if (history.nearest(this.point) < this.options.recurrenceFactor * history.typical) alarm = false;
+      if (history.nearest(this.point) < o.recurrenceFactor * history.typical) alarm = false;
+      else if (o.recurrenceRatio > 0) {
+        // Or an old pattern back: much nearer to a shingle of long ago than to any recent one.
+        const recent = o.subSampleSize;
+        const old = history.nearestBefore(this.point, recent);
+        if (Number.isFinite(old) && old < o.recurrenceRatio * this.recentNearest(recent)) alarm = false;
+      }
     }
     if (history !== null) {
       if (ready && !this.inEvent && !alarm && history.due(t)) history.measure(this.point);
@@ -244,6 +255,11 @@ export class AnomalyDetector {
     this.recent.add(this.point);
     this.records++;
     return result;
+  }
+
+  /** Distance from the current point to the nearest shingle ending in the last `recent` records. */
+  private recentNearest(recent: number): number {
+    return this.history!.nearestWithin(this.point, recent);
   }
 
   /** Writes the shingle of the ring's last S-1 records and `y` (oldest first) into `out`. */

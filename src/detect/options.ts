@@ -51,6 +51,17 @@ export interface AnomalyDetectorOptions {
    * typical nearest distance of ordinary shingles has been seen before: no alarm. Default 1.5.
    */
   recurrenceFactor?: number;
+  /**
+   * A candidate alarm whose shingle lies nearer than this fraction of its distance to every recent
+   * shingle (the last subSampleSize records) to a shingle of long ago is an old pattern back: no
+   * alarm. 0: no such check. Default 0.5.
+   */
+  recurrenceRatio?: number;
+  /**
+   * After an event, a new one must exceed the threshold by the last event's excess over it, decayed
+   * by exp(-records since its last alarm / refractory). 0: no such memory. Default 100.
+   */
+  refractory?: number;
   /** Scores observed before any alarm; the threshold is raised while fewer than 4x this are known. Default 32. */
   rampIn?: number;
 }
@@ -73,6 +84,8 @@ export interface ResolvedDetectorOptions {
   readonly clipFactor: number;
   readonly historySize: number;
   readonly recurrenceFactor: number;
+  readonly refractory: number;
+  readonly recurrenceRatio: number;
 }
 
 /**
@@ -92,6 +105,8 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   clipFactor: 1,
   historySize: 8192,
   recurrenceFactor: 1.5,
+  refractory: 100,
+  recurrenceRatio: 0.5,
 });
 
 const MODES: readonly TransformMode[] = ['none', 'normalize', 'difference', 'normalize-difference'];
@@ -142,6 +157,8 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
   const clipFactor = num('clipFactor', options.clipFactor ?? d.clipFactor, 1, 1e9, false);
   const historySize = num('historySize', options.historySize ?? d.historySize, 0, 1 << 24, true);
   const recurrenceFactor = num('recurrenceFactor', options.recurrenceFactor ?? d.recurrenceFactor, 0, 1000, false);
+  const refractory = num('refractory', options.refractory ?? d.refractory, 0, 2147483647, false);
+  const recurrenceRatio = num('recurrenceRatio', options.recurrenceRatio ?? d.recurrenceRatio, 0, 1000, false);
   let seed: string;
   if (options.seed === undefined) seed = randomSeed();
   else if (typeof options.seed === 'number') seed = String(num('seed', options.seed, -Number.MAX_VALUE, Number.MAX_VALUE, false));
@@ -164,5 +181,7 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
     clipFactor,
     historySize,
     recurrenceFactor,
+    refractory,
+    recurrenceRatio,
   };
 }

@@ -71,16 +71,34 @@ export class ShingleHistory {
    * shingle of the history that does not overlap it; Infinity when there is none.
    */
   nearest(point: Float64Array): number {
+    return this.search(point, this.pushed - this.shingleSize);
+  }
+
+  /**
+   * Distance from `point` to the nearest shingle ending more than `recent` records before it
+   * (Infinity when there is none): with {@link nearest} over the last `recent` records, tells an
+   * old pattern coming back from a new one.
+   */
+  nearestBefore(point: Float64Array, recent: number): number {
+    return this.search(point, this.pushed - this.shingleSize - recent);
+  }
+
+  /** Distance from `point` to the nearest non-overlapping shingle ending in the last `recent` records. */
+  nearestWithin(point: Float64Array, recent: number): number {
+    return this.search(point, this.pushed - this.shingleSize, this.pushed - this.shingleSize - recent + 1);
+  }
+
+  /** Nearest distance over the held shingles ending at records `from` to `last`. */
+  private search(point: Float64Array, last: number, from = 0): number {
     const d = this.dimensions;
     const S = this.shingleSize;
     const cap = this.capacity;
     const n = this.pushed;
     // Candidate shingles end at record e (its records e-S+1 .. e), all held and not overlapping the
     // query, whose records are n-S+1 .. n (n not yet pushed).
-    const first = Math.max(S - 1, n - cap + S - 1);
-    const last = n - S;
+    const first = Math.max(S - 1, n - cap + S - 1, from);
     let best = Infinity;
-    for (let e = last; e >= first; e--) {
+    for (let e = Math.min(last, n - S); e >= first; e--) {
       let sum = 0;
       for (let p = 0; p < S && sum < best; p++) {
         const at = ((e - S + 1 + p) % cap) * d;
