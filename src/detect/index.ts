@@ -12,4 +12,5 @@ export { type AnomalyDetectorOptions, type ResolvedDetectorOptions, DETECTOR_DEF
 export { InputTransform, TRANSFORM_CLAMP, type TransformMode } from './transform.js';
 export { AdaptiveThreshold } from './threshold.js';
 export { RecentPoints } from './impute.js';
+export { ShingleHistory } from './recurrence.js';
 export { DetectorStateError, DETECTOR_STATE_VERSION, type DetectorState } from './state.js';

@@ -99,14 +99,14 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   subSampleSize: 256,
   timeDecayPerSample: 20,
   transform: 'normalize' as TransformMode,
-  zFactor: 3,
+  zFactor: 3.5,
   minScore: 1,
   rampIn: 32,
   clipFactor: 1,
   historySize: 8192,
   recurrenceFactor: 1.5,
-  refractory: 100,
-  recurrenceRatio: 0.5,
+  refractory: 300,
+  recurrenceRatio: 0.2,
 });
 
 const MODES: readonly TransformMode[] = ['none', 'normalize', 'difference', 'normalize-difference'];

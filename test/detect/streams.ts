@@ -9,14 +9,20 @@ export function gaussian(rnd: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
 }
 
-/** `n` rows of a noisy sine (period 100, amplitude 5, noise sd 0.5) around 10, plus `f(t)`. */
-export function noisySine(seed: string, n: number, f: (t: number) => number = () => 0, period = (_t: number) => 100): number[][] {
+/** `n` rows of a noisy sine (period 100 unless given, amplitude 5, noise sd 0.5 unless given) around 10, plus `f(t)`. */
+export function noisySine(
+  seed: string,
+  n: number,
+  f: (t: number) => number = () => 0,
+  period = (_t: number) => 100,
+  noise = 0.5,
+): number[][] {
   const rnd = seedrandom(seed);
   const rows: number[][] = [];
   let phase = 0;
   for (let t = 0; t < n; t++) {
     phase += (2 * Math.PI) / period(t);
-    rows.push([10 + 5 * Math.sin(phase) + 0.5 * gaussian(rnd) + f(t)]);
+    rows.push([10 + 5 * Math.sin(phase) + noise * gaussian(rnd) + f(t)]);
   }
   return rows;
 }
