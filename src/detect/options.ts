@@ -105,7 +105,7 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   clipFactor: 1,
   historySize: 8192,
   recurrenceFactor: 1.5,
-  refractory: 300,
+  refractory: 200,
   recurrenceRatio: 0.2,
 });
 
