@@ -167,7 +167,9 @@ export class AnomalyDetector {
   /**
    * Scores `record`, decides whether it raises an alarm, then learns it.
    * @param record `dimensions` finite numbers.
-   * @param timestamp optional epoch milliseconds; when given, timestamps must not decrease.
+   * @param timestamp optional epoch milliseconds (checked to be finite and kept as the last timestamp;
+   *   real streams go back in time now and then, e.g. NAB's machine_temperature_system_failure, so order
+   *   is not enforced).
    * @throws TypeError / RangeError for a bad record or timestamp; the detector is then unchanged.
    * @example
    * const { isAnomaly, grade, expected } = detector.process([cpu, memory], Date.parse(row.time));
@@ -356,9 +358,6 @@ export class AnomalyDetector {
     if (timestamp !== undefined) {
       if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
         throw new TypeError(`timestamp must be a finite number (epoch ms), got ${String(timestamp)}`);
-      }
-      if (timestamp < this.lastTimestamp) {
-        throw new RangeError(`timestamps must not decrease: got ${timestamp} after ${this.lastTimestamp}`);
       }
     }
   }
