@@ -142,7 +142,7 @@ export class AnomalyDetector {
         seed: o.seed,
       });
     this.transform = new InputTransform(o.dimensions, o.transform, o.transformHorizon);
-    this.threshold = new AdaptiveThreshold(o.zFactor, o.minScore, o.scoreHorizon, o.rampIn);
+    this.threshold = new AdaptiveThreshold(o.zFactor, o.minScore, o.scoreHorizon, o.rampIn, o.alarmRate);
     this.recent = new RecentPoints(width, o.subSampleSize);
     this.history =
       o.historySize > o.shingleSize ? new ShingleHistory(o.dimensions, o.shingleSize, o.historySize, HISTORY_EVERY, o.timeDecay) : null;
@@ -252,6 +252,7 @@ export class AnomalyDetector {
       }
     }
     this.elevated = ready && decisive > threshold;
+    if (score > 0) this.threshold.noteAlarm(alarm);
     if (score > 0) this.threshold.learn(Math.min(score, o.clipFactor * threshold));
     this.forest.update(this.point);
     this.recent.add(this.point);

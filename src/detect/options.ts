@@ -62,11 +62,21 @@ export interface AnomalyDetectorOptions {
    * by exp(-records since its last alarm / refractory). 0: no such memory. Default 100.
    */
   refractory?: number;
+  /**
+   * Anomalies are rare: when the recent alarms (decayed over `scoreHorizon`) exceed this share of the
+   * records, `zFactor` grows by the square root of the excess. 0: no such bound. Default 0.002.
+   */
+  alarmRate?: number;
   /** Scores observed before any alarm; the threshold is raised while fewer than 4x this are known. Default 32. */
   rampIn?: number;
 }
 
-/** The options with every default filled in and `seed` resolved to a string. */
+/**
+ * The options with every default filled in and `seed` resolved to a string.
+ * @example
+ * const o: ResolvedDetectorOptions = new AnomalyDetector({ dimensions: 1, seed: 1 }).options;
+ * o.timeDecay; // 5120
+ */
 export interface ResolvedDetectorOptions {
   readonly dimensions: number;
   readonly shingleSize: number;
@@ -86,6 +96,7 @@ export interface ResolvedDetectorOptions {
   readonly recurrenceFactor: number;
   readonly refractory: number;
   readonly recurrenceRatio: number;
+  readonly alarmRate: number;
 }
 
 /**
@@ -107,6 +118,7 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   recurrenceFactor: 1.5,
   refractory: 200,
   recurrenceRatio: 0.2,
+  alarmRate: 0.002,
 });
 
 const MODES: readonly TransformMode[] = ['none', 'normalize', 'difference', 'normalize-difference'];
@@ -159,6 +171,7 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
   const recurrenceFactor = num('recurrenceFactor', options.recurrenceFactor ?? d.recurrenceFactor, 0, 1000, false);
   const refractory = num('refractory', options.refractory ?? d.refractory, 0, 2147483647, false);
   const recurrenceRatio = num('recurrenceRatio', options.recurrenceRatio ?? d.recurrenceRatio, 0, 1000, false);
+  const alarmRate = num('alarmRate', options.alarmRate ?? d.alarmRate, 0, 1, false);
   let seed: string;
   if (options.seed === undefined) seed = randomSeed();
   else if (typeof options.seed === 'number') seed = String(num('seed', options.seed, -Number.MAX_VALUE, Number.MAX_VALUE, false));
@@ -183,5 +196,6 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
     recurrenceFactor,
     refractory,
     recurrenceRatio,
+    alarmRate,
   };
 }

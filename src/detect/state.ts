@@ -48,7 +48,7 @@ export interface DetectorState {
   readonly options: ResolvedDetectorOptions;
   readonly forest: ForestState;
   readonly transform: { weight: number; mean: number[]; m2: number[]; previous: number[]; seen: number };
-  readonly threshold: { weight: number; mean: number; m2: number; seen: number };
+  readonly threshold: { weight: number; mean: number; m2: number; seen: number; rate: number };
   readonly recent: { head: number; count: number; values: number[] };
   /** Null when the detector keeps no history (`historySize` 0). */
   readonly history: { pushed: number; weight: number; mean: number; values: number[] } | null;
@@ -85,7 +85,7 @@ function detectorCoreState(detector: AnomalyDetector): CoreState {
     version: DETECTOR_STATE_VERSION,
     options: { ...detector.options },
     transform: { weight: t.weight, mean: Array.from(t.mean), m2: Array.from(t.m2), previous: Array.from(t.previous), seen: t.seen },
-    threshold: { weight: h.weight, mean: h.mean, m2: h.m2, seen: h.seen },
+    threshold: { weight: h.weight, mean: h.mean, m2: h.m2, seen: h.seen, rate: h.rate },
     recent: { head: r.head, count: r.count, values: Array.from(r.values.subarray(0, r.count * r.width)) },
     history:
       detector.history === null
@@ -215,6 +215,7 @@ export function detectorFromState(state: unknown): AnomalyDetector {
   h.mean = finite(th.mean, 'threshold.mean');
   h.m2 = finite(th.m2, 'threshold.m2');
   h.seen = finite(th.seen, 'threshold.seen', 0, true);
+  h.rate = finite(th.rate, 'threshold.rate', 0);
   detector.recent.values.set(recentValues);
   detector.recent.head = head;
   detector.recent.count = count;

@@ -31,8 +31,13 @@ export class AdaptiveThreshold {
   m2 = 0;
   /** @internal Scores learned. */
   seen = 0;
+  /** @internal Decayed share of the recent records that raised an alarm. */
+  rate = 0;
+  /** Alarms per record above which `z` grows (as the square root of the excess); 0: never. */
+  readonly alarmRate: number;
 
-  constructor(zFactor: number, minScore: number, horizon: number, rampIn: number) {
+  constructor(zFactor: number, minScore: number, horizon: number, rampIn: number, alarmRate = 0) {
+    this.alarmRate = alarmRate;
     this.zFactor = zFactor;
     this.minScore = minScore;
     this.horizon = horizon;
@@ -53,8 +58,14 @@ export class AdaptiveThreshold {
   /** The current threshold. */
   get value(): number {
     const ramp = 4 * this.rampIn;
-    const z = this.seen >= ramp ? this.zFactor : this.zFactor * (2 - this.seen / ramp);
+    let z = this.seen >= ramp ? this.zFactor : this.zFactor * (2 - this.seen / ramp);
+    if (this.alarmRate > 0 && this.rate > this.alarmRate) z *= Math.sqrt(this.rate / this.alarmRate);
     return Math.max(this.minScore, this.mean + z * this.deviation);
+  }
+
+  /** Learns whether the last record raised an alarm (for the alarm rate). */
+  noteAlarm(alarm: boolean): void {
+    this.rate = this.decay * this.rate + (1 - this.decay) * (alarm ? 1 : 0);
   }
 
   /** Learns one score. */

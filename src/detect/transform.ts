@@ -16,7 +16,11 @@
  */
 export type TransformMode = 'none' | 'normalize' | 'difference' | 'normalize-difference';
 
-/** Normalised values are clamped to this, so that a column that was constant stays finite. */
+/**
+ * Normalised values are clamped to this, so that a column that was constant stays finite.
+ * @example
+ * Math.min(TRANSFORM_CLAMP, 1e12); // 1e6
+ */
 export const TRANSFORM_CLAMP = 1e6;
 
 /**

@@ -38,6 +38,22 @@ describe('detector parts', () => {
     expect(ramp.value).toBeGreaterThan(1 + 3 * 0.2); // z still above zFactor while scores are few
   });
 
+  it('AdaptiveThreshold raises z while alarms are more frequent than alarmRate', () => {
+    const make = () => {
+      const t = new AdaptiveThreshold(3, 0, 100, 1, 0.01);
+      for (let i = 0; i < 200; i++) t.learn(i % 2 === 0 ? 0.8 : 1.2);
+      return t;
+    };
+    const calm = make();
+    const base = calm.value;
+    for (let i = 0; i < 100; i++) calm.noteAlarm(false);
+    expect(calm.value).toBe(base);
+    const busy = make();
+    for (let i = 0; i < 100; i++) busy.noteAlarm(i % 10 === 0); // one alarm in 10 records
+    expect(busy.rate).toBeGreaterThan(0.04);
+    expect(busy.value).toBeGreaterThan(base + 0.2);
+  });
+
   it('RecentPoints imputes free coordinates from the nearest points', () => {
     const r = new RecentPoints(2, 3);
     for (const p of [[0, 0], [1, 10], [2, 20], [3, 30]]) r.add(p); // [0, 0] is dropped
