@@ -212,8 +212,11 @@ export class AnomalyDetector {
         }
         alarm = decisive > required;
       } else {
-        this.chain = this.chain && this.distanceToPrevious(y, t) <= 0.5 * this.magnitude;
+        const step = this.distanceToPrevious(y, t);
+        const wasChain = this.chain;
+        this.chain = wasChain && step <= 0.5 * this.magnitude;
         if (this.chain) alarm = false; // the stream stays where the anomaly took it: the same event
+        else if (wasChain && step > this.magnitude && t - this.lastAlarm >= S) alarm = decisive > threshold; // a jump off that level as large as the anomaly: news
         else if (this.elevated) alarm = decisive > threshold && decisive > EVENT_MARGIN * this.eventPeak; // still anomalous: only a larger anomaly is news
         else alarm = decisive > threshold; // calmed down: a new anomaly
       }

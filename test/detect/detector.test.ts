@@ -95,6 +95,14 @@ describe('AnomalyDetector on generated streams', () => {
     expect(alarmsIn(r, 2020, 2023)[0]! + second.relativeIndex).toBe(2020); // it points at the dip
   });
 
+  it('flags a spike (+10) 30 records after a level shift (+8), once each', () => {
+    const r = detect(noisySine('shift-spike', 3000, (t) => (t >= 2000 ? 8 : 0) + (t === 2030 ? 10 : 0)));
+    expect(alarmsIn(r, 2000, 2002).length).toBe(1);
+    expect(alarmsIn(r, 2002, 2030)).toEqual([]);
+    expect(alarmsIn(r, 2030, 2031)).toEqual([2030]);
+    expect(alarmsIn(r, 2031, 2100)).toEqual([]);
+  });
+
   it('flags multivariate records whose columns are each ordinary but jointly odd', () => {
     const rnd = seedrandom('joint');
     const rows = Array.from({ length: 3000 }, (_, t) => {
