@@ -66,12 +66,17 @@ const QUIET_SCORE_ONLY = (score: number, threshold: number): DetectionResult => 
  * anomalous. Everything a user would otherwise tune is learned from the stream:
  * - the input's scale (`transform`, default `normalize`: decayed mean and deviation per column);
  * - the threshold: a decayed mean plus `zFactor` deviations of the recent scores, raised while few
- *   scores are known (anomalous scores are learned clipped to the threshold, so one event does not
- *   hide the next);
+ *   scores are known and while alarms are more frequent than `alarmRate` (anomalous scores are learned
+ *   clipped to the threshold, so one event does not hide the next);
  * - events: an anomaly raises one alarm. While the shingle still holds an anomalous record, the
  *   following records are scored with that record replaced by its expected value, so they alarm only
  *   if anomalous themselves; while the stream stays at the anomalous level (a level shift) or its score
- *   stays above the threshold without exceeding the event's peak, no new alarm is raised.
+ *   stays above the threshold without exceeding the event's peak, no new alarm is raised; after an
+ *   event, a new one must stand out as the last did, that memory fading over `refractory` records;
+ * - recurrence: a candidate whose shingle occurred before, longer ago than the forest's sample
+ *   remembers (a daily or weekly pattern), raises no alarm.
+ *
+ * See docs/detector.md for the rules in full and their measurement on NAB.
  *
  * Browser-safe (no Node import). Same seed and data give the same results on any machine.
  *
@@ -229,7 +234,7 @@ export class AnomalyDetector {
         // Or an old pattern back: much nearer to a shingle of long ago than to any recent one.
         const recent = o.subSampleSize;
         const old = history.nearestBefore(this.point, recent);
-        if (Number.isFinite(old) && old < o.recurrenceRatio * this.recentNearest(recent)) alarm = false;
+        if (Number.isFinite(old) && old < o.recurrenceRatio * history.nearestWithin(this.point, recent)) alarm = false;
       }
     }
     if (history !== null) {
@@ -261,11 +266,6 @@ export class AnomalyDetector {
     this.recent.add(this.point);
     this.records++;
     return result;
-  }
-
-  /** Distance from the current point to the nearest shingle ending in the last `recent` records. */
-  private recentNearest(recent: number): number {
-    return this.history!.nearestWithin(this.point, recent);
   }
 
   /** Writes the shingle of the ring's last S-1 records and `y` (oldest first) into `out`. */
