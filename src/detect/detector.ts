@@ -407,7 +407,11 @@ export class AnomalyDetector {
   }
 }
 
-/** @internal What a restored checkpoint provides to the constructor. */
+/**
+ * @internal What a restored checkpoint provides to the constructor.
+ * @example
+ * const detector = new AnomalyDetector(options, { forest: RandomCutForest.fromJSON(state.forest) });
+ */
 export interface DetectorParts {
   readonly forest: RandomCutForest;
 }

@@ -68,7 +68,9 @@ export interface DetectorState {
 }
 
 /**
- * @internal The state of `detector`.
+ * @internal The state of `detector` (what `detector.toJSON()` returns).
+ * @example
+ * const state = detectorToState(detector); // JSON.stringify(state) is safe
  */
 export function detectorToState(detector: AnomalyDetector): DetectorState {
   return { ...detectorCoreState(detector), forest: detector.forest.toJSON() };
@@ -141,8 +143,10 @@ function numbers(value: unknown, name: string, length: number): Float64Array {
 }
 
 /**
- * @internal Validates `state` whole, then builds the detector it describes.
+ * @internal Validates `state` whole, then builds the detector it describes (`AnomalyDetector.fromJSON`).
  * @throws DetectorStateError naming the failed check.
+ * @example
+ * const detector = detectorFromState(JSON.parse(text));
  */
 export function detectorFromState(state: unknown): AnomalyDetector {
   const s = object(state, 'state');
@@ -240,6 +244,8 @@ export function detectorFromState(state: unknown): AnomalyDetector {
  * @internal Binary form: header (magic "RCFD", u16 version, u16 reserved, u32 length of the JSON part,
  * u32 length of the forest part), the detector's state without its forest as UTF-8 JSON (finite
  * doubles round-trip exactly), the forest's own `toBytes()`, and a CRC-32 of all that.
+ * @example
+ * const bytes = detectorToBytes(detector); // what detector.toBytes() returns
  */
 export function detectorToBytes(detector: AnomalyDetector): Uint8Array {
   const state = detectorCoreState(detector);
@@ -262,6 +268,8 @@ export function detectorToBytes(detector: AnomalyDetector): Uint8Array {
 /**
  * @internal Decodes the binary form, checking magic, version, length and checksum.
  * @throws DetectorStateError naming the failed check.
+ * @example
+ * const detector = detectorFromState(detectorStateFromBytes(bytes)); // AnomalyDetector.fromBytes
  */
 export function detectorStateFromBytes(bytes: Uint8Array): DetectorState {
   if (!(bytes instanceof Uint8Array)) throw new DetectorStateError('format', 'expected a Uint8Array');
