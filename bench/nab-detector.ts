@@ -8,7 +8,8 @@
  *
  * Run: `npm run build && node dist/bench/nab-detector.js` (needs ../shared/nab, or $RCF_SHARED/nab).
  * Environment, for tuning only: `DETECT_OPTIONS='{"zFactor":3.5}'` overrides detector options;
- * `DETECT_SUBSET=tuning` scores the tuning categories only (the hold-out is not even run).
+ * `DETECT_SUBSET=tuning` scores the tuning categories only (the hold-out is not even run);
+ * `DETECT_PER_CATEGORY=1` adds a row per category; `DETECT_FILES=1` lists each file's windows and alarms.
  * @module
  */
 import { join } from 'node:path';
