@@ -224,23 +224,30 @@ export class RandomCutTree {
   readonly cachesNothing: boolean;
   root = NO_ROOT;
   totalMass = 0;
-  readonly left: Int16Array;
-  readonly right: Int16Array;
-  readonly cutDim: Int16Array;
-  readonly cutValue: Float64Array;
-  readonly mass: Int16Array;
+  left: Int16Array;
+  right: Int16Array;
+  cutDim: Int16Array;
+  cutValue: Float64Array;
+  mass: Int16Array;
   /** Node n's slot in `pool`, or -1. */
-  readonly boxSlot: Int16Array;
+  boxSlot: Int16Array;
   /** Where the cached boxes live (the storage's, shared; its array grows, so re-read it after an insert). */
   readonly pool: BoxPool;
   /** The arrays this tree's nodes and leaves live in (shared with the other trees of the group). */
   readonly storage: TreeStorage;
-  /** This tree's internal nodes are `[nodeBase, nodeBase + capacity - 1)` of the storage's arrays. */
+  /**
+   * The first index of this tree's first row of internal nodes in the storage's arrays (its nodes
+   * are `[nodeBase, nodeBase + capacity - 1)` when the capacity fits one row, see `TreeStorage`).
+   */
   readonly nodeBase: number;
-  /** This tree's leaves are `[leafBase, leafBase + capacity)`. */
+  /** The first index of this tree's first row of leaves (`[leafBase, leafBase + capacity)` in one row). */
   readonly leafBase: number;
-  readonly leafPoint: Int32Array;
-  readonly leafMass: Int16Array;
+  /** This tree's part (index) in its storage. */
+  private readonly part: number;
+  /** Rows of the storage threaded into this tree's free lists so far (its node and leaf room). */
+  private rowsUsed = 0;
+  leafPoint: Int32Array;
+  leafMass: Int16Array;
   freeNodeHead: number;
   freeNodeCount: number;
   freeLeafHead: number;
@@ -268,7 +275,6 @@ export class RandomCutTree {
     this.capacity = capacity;
     this.boxCacheMass = Math.max(3, boxCacheMass);
     this.cachesNothing = cachesNoBox(boxCacheMass, capacity);
-    const nodes = Math.max(1, capacity - 1);
     this.storage = storage ?? new TreeStorage(dimensions, capacity, 1, !this.cachesNothing);
     if (this.storage.dimensions !== dimensions || this.storage.capacity !== capacity) {
       throw new RangeError(`tree: a storage for ${this.storage.dimensions} dimensions and capacity ${this.storage.capacity}, not ${dimensions} and ${capacity}`);
@@ -276,9 +282,10 @@ export class RandomCutTree {
     if (!this.cachesNothing && !this.storage.keepsBoxes) {
       throw new RangeError(`tree: box cache mass ${this.boxCacheMass} caches boxes, but the storage keeps none`);
     }
-    const part = this.storage.join();
-    this.nodeBase = part * nodes;
-    this.leafBase = part * capacity;
+    const part = this.storage.join(this);
+    this.part = part;
+    this.nodeBase = this.storage.nodeStart(part, 0);
+    this.leafBase = this.storage.leafStart(part, 0);
     this.cutValue = this.storage.cutValue;
     this.leafPoint = this.storage.leafPoint;
     this.left = this.storage.left;
@@ -288,16 +295,66 @@ export class RandomCutTree {
     this.boxSlot = this.storage.boxSlot;
     this.leafMass = this.storage.leafMass;
     this.pool = this.storage.pool;
-    const nodeEnd = this.nodeBase + nodes;
-    const leafEnd = this.leafBase + capacity;
-    for (let i = this.nodeBase; i < nodeEnd; i++) this.left[i] = i + 1 < nodeEnd ? i + 1 : -1;
-    for (let i = this.leafBase; i < leafEnd; i++) this.leafPoint[i] = i + 1 < leafEnd ? i + 1 : -1;
-    this.freeNodeHead = this.nodeBase;
-    this.freeNodeCount = nodes;
-    this.freeLeafHead = this.leafBase;
-    this.freeLeafCount = capacity;
+    this.freeNodeHead = -1;
+    this.freeNodeCount = 0;
+    this.freeLeafHead = -1;
+    this.freeLeafCount = 0;
+    this.takeRow();
     this.scratch = scratchFor(dimensions);
     this.run = this.scratch.run;
+  }
+
+  /** Re-reads the storage's arrays after it has grown (called by the storage). */
+  refreshArrays(): void {
+    const s = this.storage;
+    this.cutValue = s.cutValue;
+    this.leafPoint = s.leafPoint;
+    this.left = s.left;
+    this.right = s.right;
+    this.cutDim = s.cutDim;
+    this.mass = s.mass;
+    this.boxSlot = s.boxSlot;
+    this.leafMass = s.leafMass;
+  }
+
+  /**
+   * Makes sure a node and a leaf are free (an insert of a new point takes one of each), taking the
+   * tree's next row of the storage when either list is empty and the capacity allows. Called at the
+   * start of `insert` and by a restore before each allocation: it may replace the arrays, so no
+   * caller may hold one across it. One predictable branch when there is room.
+   * @example
+   * tree.reserve();
+   * const leaf = tree.allocLeaf();
+   */
+  reserve(): void {
+    if (this.freeLeafCount === 0 || this.freeNodeCount === 0) this.takeRow();
+  }
+
+  /**
+   * Threads the storage's row `rowsUsed` (grown if need be) into the free lists: its nodes and
+   * leaves in index order, ahead of any still free, so the first of the row is handed out first.
+   */
+  private takeRow(): void {
+    const s = this.storage;
+    const r = this.rowsUsed;
+    if (r >= s.maxRows) return; // all the capacity is threaded already
+    if (r >= s.rows) s.growRows(r + 1);
+    const nodeStart = s.nodeStart(this.part, r);
+    const nodeEnd = nodeStart + Math.min(s.nodeChunk, s.nodesPerTree - r * s.nodeChunk);
+    const leafStart = s.leafStart(this.part, r);
+    const leafEnd = leafStart + Math.min(s.leafChunk, s.capacity - r * s.leafChunk);
+    const left = this.left;
+    const leafPoint = this.leafPoint;
+    // Free lists: node i links to i + 1, the row's last to the old head (-1 ends).
+    if (nodeEnd > nodeStart) {
+      for (let i = nodeStart; i < nodeEnd; i++) left[i] = i + 1 < nodeEnd ? i + 1 : this.freeNodeHead;
+      this.freeNodeHead = nodeStart;
+      this.freeNodeCount += nodeEnd - nodeStart;
+    }
+    for (let i = leafStart; i < leafEnd; i++) leafPoint[i] = i + 1 < leafEnd ? i + 1 : this.freeLeafHead;
+    this.freeLeafHead = leafStart;
+    this.freeLeafCount += leafEnd - leafStart;
+    this.rowsUsed = r + 1;
   }
 
   /**
@@ -602,6 +659,7 @@ export class RandomCutTree {
    * mass grew by one).
    */
   insert(point: Float64Array, pointBox: Float64Array, slot: number, store: PointStore, rng: TreeRandom): number {
+    this.reserve(); // before any array is read into a local: it may grow them
     if (this.root === NO_ROOT) {
       const leaf = this.allocLeaf();
       this.leafPoint[leaf] = slot;
