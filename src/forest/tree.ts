@@ -197,16 +197,20 @@ function scratchFor(D: number): BoxScratch {
  *   subtree's points when needed (fewer than `boxCacheMass` leaves). Masses grow towards the root,
  *   so the uncached nodes on any path are the lowest ones. The pool may be shared with other trees.
  * - No two leaves hold equal points; `totalMass` is the root's mass (0 when `root === NO_ROOT`).
- * - Free lists, threaded through the arrays (last in, first out; the first index of the tree's range is
- *   handed out first):
+ * - Free lists, threaded through the arrays (last in, first out; the first index of a newly taken
+ *   row is handed out first):
  *   free internal nodes through `left` (from `freeNodeHead`, -1 ends), free leaves through
- *   `leafPoint` (from `freeLeafHead`); free box slots are the pool's.
+ *   `leafPoint` (from `freeLeafHead`); free box slots are the pool's. They hold the free slots of
+ *   the storage rows taken so far (`rowsUsed`); `reserve` takes the next row when either is empty,
+ *   so memory grows with the tree, up to `capacity` leaves and `capacity - 1` nodes.
  * - `path[0 .. depth)` is scratch (shared by all trees): the internal nodes on the last descent,
  *   root first.
  *
  * Storage: the arrays are a `TreeStorage`'s, shared by a group of trees; this tree's nodes and
- * leaves are its own index ranges in them (from `nodeBase` / `leafBase`), and every reference it
- * stores is an index in the group's arrays. Node and leaf indexes, cut dimensions, masses and box
+ * leaves are its own chunks of each row in them (one contiguous range from `nodeBase` / `leafBase`
+ * when the capacity fits one row), and every reference it stores is an index in the group's
+ * arrays, which never moves when rows are added (the array fields are then re-read:
+ * `refreshArrays`; never hold one across `reserve` or `insert`). Node and leaf indexes, cut dimensions, masses and box
  * slots are Int16 (the storage holds at most 32,767 nodes and 32,768 leaves; capacity <= 16384 and
  * dimensions <= 32767, checked by the constructor); `leafPoint` holds point-store slots (up to
  * trees x sample size) and stays Int32; cut values are float64, boxes float32 (coordinates are at
