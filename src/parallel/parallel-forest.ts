@@ -31,6 +31,9 @@ export interface ParallelForestOptions extends RandomCutForestOptions {
   resourceLimits?: ResourceLimits;
 }
 
+/** The fields of Node's `ResourceLimits`. */
+const RESOURCE_LIMIT_NAMES: readonly string[] = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
+
 /** Every option name `ParallelForest.create` accepts. */
 const PARALLEL_OPTION_NAMES: readonly string[] = [...FOREST_OPTION_NAMES, 'workers', 'resourceLimits'];
 
@@ -105,7 +108,15 @@ export class ParallelForest {
     this.exited = [];
     for (let w = 0; w < W; w++) {
       const init: WorkerInit = { options, from: bounds[w]!, to: bounds[w + 1]! };
-      const worker = new Worker(workerUrl(), { workerData: init, ...(resourceLimits ? { resourceLimits } : {}) });
+      let worker: Worker;
+      try {
+        worker = new Worker(workerUrl(), { workerData: init, ...(resourceLimits ? { resourceLimits } : {}) });
+      } catch (err) {
+        // e.g. resourceLimits of the wrong type: stop the workers already started, then report.
+        this.closed = true;
+        for (const started of this.workers) void started.terminate();
+        throw err;
+      }
       const pending = new Map<number, Pending>();
       this.lastError.push(null);
       worker.on('message', (reply: BatchReply) => {
@@ -170,8 +181,16 @@ export class ParallelForest {
     if (!Number.isInteger(count) || count < 1 || count > 256) {
       throw new RangeError(`option workers must be an integer from 1 to 256, got ${String(workers)}`);
     }
-    if (resourceLimits !== undefined && (resourceLimits === null || typeof resourceLimits !== 'object')) {
-      throw new TypeError(`option resourceLimits must be an object (Node's Worker resourceLimits), got ${String(resourceLimits)}`);
+    if (resourceLimits !== undefined) {
+      if (resourceLimits === null || typeof resourceLimits !== 'object') {
+        throw new TypeError(`option resourceLimits must be an object (Node's Worker resourceLimits), got ${String(resourceLimits)}`);
+      }
+      checkOptionNames(resourceLimits, RESOURCE_LIMIT_NAMES, 'ParallelForest resourceLimits');
+      for (const [name, value] of Object.entries(resourceLimits)) {
+        if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+          throw new TypeError(`option resourceLimits.${name} must be a positive number (MB), got ${typeof value} ${String(value)}`);
+        }
+      }
     }
     const resolved = { ...forestOptions, numberOfTrees: o.numberOfTrees, seed: o.seed };
     const forest = new ParallelForest(resolved, count, resourceLimits);

@@ -186,5 +186,11 @@ describe('ParallelForest options', () => {
     await expect(ParallelForest.create({ dimensions: 1, worker: 2 } as never)).rejects.toThrow(/"worker" \(did you mean "workers"\?\)/);
     await expect(ParallelForest.create({ dimensions: 1, resourceLimit: {} } as never)).rejects.toThrow(/did you mean "resourceLimits"/);
     await expect(ParallelForest.create({ dimensions: 1, resourceLimits: 5 } as never)).rejects.toThrow(TypeError);
+    await expect(ParallelForest.create({ dimensions: 1, resourceLimits: { maxOldGenerationSizeMb: 'x' } } as never)).rejects.toThrow(
+      /resourceLimits.maxOldGenerationSizeMb must be a positive number/,
+    );
+    await expect(ParallelForest.create({ dimensions: 1, resourceLimits: { maxOldGenSizeMb: 64 } } as never)).rejects.toThrow(
+      /unknown option "maxOldGenSizeMb" \(did you mean "maxOldGenerationSizeMb"\?\)/,
+    );
   });
 });
