@@ -142,6 +142,17 @@ describe('ParallelForest when a worker dies', () => {
     await within(par.close(), 5000, 'close');
   });
 
+  it('an uncaught exception in a worker: pending and later calls reject with its message; close resolves', async () => {
+    const par = await open({ dimensions: 2, numberOfTrees: 4, subSampleSize: 16, timeDecay: 100, seed: 2, workers: 2 });
+    // A message the worker cannot read: its handler throws outside its own try (an uncaught error);
+    // it arrives before the batch, so the batch can never complete.
+    internalWorkers(par)[0]!.postMessage(null);
+    const pending = par.processBatch(big.slice(0, 2000));
+    await expect(within(pending, 5000, 'pending batch')).rejects.toThrow(/parallel forest worker 0 \(trees 0-1\) (failed: .*null|exited with code 1 \(.*null)/);
+    await expect(within(par.scoreBatch([[1, 2]]), 5000, 'later call')).rejects.toThrow(/worker 0/);
+    await within(par.close(), 5000, 'close');
+  });
+
   it('workers out of memory at start-up (resourceLimits): create or the first batch rejects, naming the worker; never a hang', async () => {
     const started = ParallelForest.create({
       dimensions: 1000,
