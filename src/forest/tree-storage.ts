@@ -7,6 +7,8 @@ import { BoxPool, MAX_POOL_SLOTS } from './box-pool.js';
 /**
  * Rows of the chunked layout hold this many leaves (and internal nodes) per tree: a tree's first
  * `ROW` nodes and leaves are contiguous, as before chunking; a sample of 256 (the default) is one row.
+ * @example
+ * new TreeStorage(2, 4096, 8).maxRows; // 16 = 4096 / ROW
  */
 export const ROW = 256;
 
@@ -22,7 +24,12 @@ interface Arrays {
   leafMass: Int16Array;
 }
 
-/** Something whose array references must be re-read after the storage grows (its trees). */
+/**
+ * Something whose array references must be re-read after the storage grows (its trees).
+ * @example
+ * const member: StorageMember = { refreshArrays: () => { left = storage.left; } };
+ * storage.join(member);
+ */
 export interface StorageMember {
   refreshArrays(): void;
 }
