@@ -20,7 +20,8 @@ export const MAX_POOL_SLOTS = 32767;
  * - slot j's box is `boxes[j * 2D .. (j + 1) * 2D)`; slots `>= used` were never handed out;
  * - free slots form a list threaded through `boxes[j * 2D]` (a float32 holds every slot number
  *   exactly), from `freeHead`, -1 ends;
- * - `boxes` grows (by a sixteenth, at least 64 slots) when every slot is taken, up to `maxSlots`:
+ * - `boxes` grows (by a sixteenth, at least 64 slots, or 128 kB of boxes when they are wider than
+ *   256 coordinates) when every slot is taken, up to `maxSlots`:
  *   a reader must re-read `boxes` after anything that may allocate a slot.
  * @example
  * const pool = new BoxPool(2, 100);
@@ -84,7 +85,9 @@ export class BoxPool {
     const D2 = 2 * this.dimensions;
     const slots = this.boxes.length / D2;
     if (slots >= this.maxSlots) throw new Error(`box pool: all ${this.maxSlots} slots taken (a slot leaked)`);
-    const grown = new Float32Array(Math.min(this.maxSlots, Math.max(slots + 64, Math.ceil(slots * 1.0625))) * D2);
+    // A sixteenth more, at least 64 slots (at least 1 and at most 128 kB for wide boxes).
+    const step = Math.max(Math.ceil(slots / 16), Math.min(64, Math.max(1, Math.floor(16384 / this.dimensions))));
+    const grown = new Float32Array(Math.min(this.maxSlots, slots + step) * D2);
     grown.set(this.boxes);
     this.boxes = grown;
   }

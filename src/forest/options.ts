@@ -145,9 +145,60 @@ export function defaultBoxCacheMinMass(coordinates: number, subSampleSize: numbe
 }
 
 /**
+ * The names a `RandomCutForestOptions` object may hold (exported for the parallel forest, which adds
+ * its own).
+ * @example
+ * FOREST_OPTION_NAMES.includes('numberOfTrees'); // true
+ */
+export const FOREST_OPTION_NAMES: readonly string[] = Object.freeze([
+  'dimensions',
+  'shingleSize',
+  'numberOfTrees',
+  'subSampleSize',
+  'timeDecay',
+  'outputAfter',
+  'seed',
+  'boxCacheMinMass',
+]);
+
+/** Levenshtein distance of `a` and `b`, case-insensitive (a typo's distance to the name meant). */
+function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) {
+      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1)));
+    }
+    prev = row;
+  }
+  return prev[y.length]!;
+}
+
+/**
+ * Refuses an option name that is not in `known` (a typo such as `numTrees`, silently ignored
+ * otherwise in plain JavaScript), suggesting the closest known name by edit distance.
+ * @example
+ * checkOptionNames({ numTrees: 5 }, FOREST_OPTION_NAMES, 'RandomCutForest');
+ * // TypeError: RandomCutForest: unknown option "numTrees" (did you mean "numberOfTrees"?)
+ * @throws TypeError naming the first unknown option and the closest known one.
+ */
+export function checkOptionNames(options: object, known: readonly string[], owner: string): void {
+  for (const name of Object.keys(options)) {
+    if (known.includes(name)) continue;
+    let best = known[0]!;
+    for (const k of known) if (editDistance(name, k) < editDistance(name, best)) best = k;
+    throw new TypeError(
+      `${owner}: unknown option ${JSON.stringify(name)} (did you mean ${JSON.stringify(best)}?); the options are ${known.join(', ')}`,
+    );
+  }
+}
+
+/**
  * Validates forest options and fills in KDA's defaults.
- * @throws TypeError for a wrong type, RangeError for a value out of range; the message names the
- *   option, the value and what is allowed.
+ * @throws TypeError for a wrong type or an unknown option name (naming the closest valid one),
+ *   RangeError for a value out of range; the message names the option, the value and what is allowed.
  * @example
  * resolveForestOptions({ dimensions: 2 }).numberOfTrees; // 100
  */
@@ -155,6 +206,7 @@ export function resolveForestOptions(options: RandomCutForestOptions): ResolvedF
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object with at least { dimensions }, got ${describe(options)}`);
   }
+  checkOptionNames(options, FOREST_OPTION_NAMES, 'RandomCutForest');
   const dimensions = checkNumberOption('dimensions', options.dimensions, true);
   const shingleSize = checkNumberOption('shingleSize', options.shingleSize ?? DEFAULTS.shingleSize, true);
   const numberOfTrees = checkNumberOption('numberOfTrees', options.numberOfTrees ?? DEFAULTS.numberOfTrees, true);

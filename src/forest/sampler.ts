@@ -16,9 +16,11 @@ export function samplerKey(lambda: number, t: number, u: number): number {
 
 /**
  * The keys and leaf references of several samplers of one capacity, in two arrays on one buffer:
- * sampler s of the group owns entries `[s capacity, (s + 1) capacity)`. A typed array costs V8
- * about 96 bytes of heap (an ArrayBuffer about 88) besides its elements: two views and a buffer per
- * sampler came to 28 kB of a 100-tree forest.
+ * sampler s of the group owns entries `[s stride, s stride + stride)`, `stride` (its room) growing
+ * by doubling from `min(capacity, 16)` up to `capacity` as its samplers fill (a forest's samplers
+ * fill in step: each takes every point until full), so memory follows the points seen, not the
+ * declared sample size. A typed array costs V8 about 96 bytes of heap (an ArrayBuffer about 88)
+ * besides its elements: two views and a buffer per sampler came to 28 kB of a 100-tree forest.
  * @example
  * const storage = new SamplerStorage(256, 100);
  * const samplers = Array.from({ length: 100 }, () => new Sampler(256, storage));
@@ -27,24 +29,55 @@ export class SamplerStorage {
   readonly capacity: number;
   /** Samplers the arrays have room for. */
   readonly samplers: number;
-  readonly keys: Float64Array;
-  readonly leaves: Int16Array;
+  /** Entries each sampler has room for now (at most `capacity`); sampler s's start at `s x stride`. */
+  stride: number;
+  keys: Float64Array;
+  leaves: Int16Array;
   /** Samplers that have taken their part so far. */
   joined = 0;
+  /** The samplers of the group, moved when the arrays grow. */
+  private readonly members: Sampler[] = [];
 
-  constructor(capacity: number, samplers: number) {
+  /** @param stride the room to start with (default `min(capacity, 16)`; a restore passes its samplers' size). */
+  constructor(capacity: number, samplers: number, stride = Math.min(capacity, 16)) {
     this.capacity = capacity;
     this.samplers = samplers;
-    const n = capacity * samplers;
+    this.stride = Math.min(capacity, Math.max(1, stride));
+    const n = this.stride * samplers;
     const buffer = new ArrayBuffer(n * 10);
     this.keys = new Float64Array(buffer, 0, n);
     this.leaves = new Int16Array(buffer, n * 8, n);
   }
 
-  /** Takes the next sampler's part: returns the offset of its entries. */
-  join(): number {
+  /** Takes the next sampler's part: returns its index in the group (its entries start at index x stride). */
+  join(sampler?: Sampler): number {
     if (this.joined === this.samplers) throw new Error(`sampler storage: all ${this.samplers} parts taken`);
-    return this.capacity * this.joined++;
+    if (sampler) this.members.push(sampler);
+    return this.joined++;
+  }
+
+  /**
+   * Doubles every sampler's room (up to `capacity`): new arrays, each member's entries copied to its
+   * new start, and each member pointed at them.
+   * @example
+   * storage.grow(); // storage.stride: 16 -> 32
+   */
+  grow(): void {
+    if (this.stride >= this.capacity) throw new Error(`sampler storage: full at ${this.capacity} entries a sampler`);
+    const stride = Math.min(this.capacity, 2 * this.stride);
+    const n = stride * this.samplers;
+    const buffer = new ArrayBuffer(n * 10);
+    const keys = new Float64Array(buffer, 0, n);
+    const leaves = new Int16Array(buffer, n * 8, n);
+    for (const s of this.members) {
+      const at = s.index * stride;
+      keys.set(this.keys.subarray(s.base, s.base + s.size), at);
+      leaves.set(this.leaves.subarray(s.base, s.base + s.size), at);
+    }
+    this.keys = keys;
+    this.leaves = leaves;
+    this.stride = stride;
+    for (const s of this.members) s.moved();
   }
 
   /** Bytes of the two arrays. */
@@ -68,10 +101,13 @@ export class SamplerStorage {
  */
 export class Sampler {
   readonly capacity: number;
-  /** The storage's arrays; entry i is at `base + i`. */
-  private readonly keys: Float64Array;
-  private readonly leaves: Int16Array;
-  readonly base: number;
+  /** The storage's arrays (replaced when it grows: `moved`); entry i is at `base + i`. */
+  private keys: Float64Array;
+  private leaves: Int16Array;
+  /** Where its entries start: `index x storage.stride` (entries `base .. base + size)` are its heap). */
+  base: number;
+  /** Its part in the storage. */
+  readonly index: number;
   readonly storage: SamplerStorage;
   size = 0;
   /**
@@ -87,9 +123,17 @@ export class Sampler {
     this.capacity = capacity;
     this.storage = storage ?? new SamplerStorage(capacity, 1);
     if (this.storage.capacity !== capacity) throw new RangeError(`sampler: a storage for capacity ${this.storage.capacity}, not ${capacity}`);
-    this.base = this.storage.join();
+    this.index = this.storage.join(this);
+    this.base = this.index * this.storage.stride;
     this.keys = this.storage.keys;
     this.leaves = this.storage.leaves;
+  }
+
+  /** Re-reads the storage's arrays and its start after the storage grew (called by the storage). */
+  moved(): void {
+    this.keys = this.storage.keys;
+    this.leaves = this.storage.leaves;
+    this.base = this.index * this.storage.stride;
   }
 
   /** Key of entry i (i < size). */
@@ -107,6 +151,7 @@ export class Sampler {
    * in heap order; the caller checks that order). The sampler must not be full.
    */
   appendRaw(key: number, leaf: number): void {
+    if (this.size === this.storage.stride) this.storage.grow();
     this.keys[this.base + this.size] = key;
     this.leaves[this.base + this.size] = leaf;
     this.size++;
@@ -149,6 +194,7 @@ export class Sampler {
 
   /** Adds an entry; the sampler must not be full. */
   push(key: number, leaf: number): void {
+    if (this.size === this.storage.stride) this.storage.grow(); // out of room (not full): all move
     this.rejectUntil = -1;
     const keys = this.keys;
     const leaves = this.leaves;

@@ -203,7 +203,12 @@ function integer(x: unknown, what: string, lo: number, hi: number): number {
   return x;
 }
 
-/** Builds one tree from its preorder, checking structure, cuts and masses. */
+/**
+ * Builds one tree from its preorder, checking structure, cuts and masses, in time linear in the
+ * state (no recursion, so no depth overflows the stack): an explicit stack of the internal nodes
+ * waiting for a child; a node is complete (mass and box settled, in postorder, from its children's
+ * cached boxes) when its right child is. Returns the tree and its leaves, in preorder.
+ */
 function buildTree(
   nodes: number[],
   D: number,
@@ -213,56 +218,185 @@ function buildTree(
   t: number,
   boxCacheMinMass: number,
   storage: TreeStorage,
-): RandomCutTree {
+): { tree: RandomCutTree; leaves: number[] } {
   const tree = new RandomCutTree(D, capacity, boxCacheMinMass, storage);
-  if (nodes.length === 0) return tree;
   const leaves: number[] = [];
+  if (nodes.length === 0) return { tree, leaves };
+  // Internal nodes whose children are not all read yet, root first; `hasLeft[i]`: open[i]'s left child is set.
+  const open: number[] = [];
+  const hasLeft: boolean[] = [];
   let pos = 0;
-  const readRef = (depth: number): number => {
-    if (depth > capacity) fail(`tree ${t}: deeper than ${capacity}`);
+  let root = NO_ROOT;
+  read: for (;;) {
     if (pos >= nodes.length) fail(`tree ${t}: preorder ends early`);
     const tag = nodes[pos++]!;
-    if (tag === 0) {
-      if (pos + 2 > nodes.length) fail(`tree ${t}: leaf truncated`);
-      const point = integer(nodes[pos++], `tree ${t} leaf point`, 0, pointCount - 1);
-      const mass = integer(nodes[pos++], `tree ${t} leaf mass`, 1, capacity);
-      if (tree.freeLeafCount === 0) fail(`tree ${t}: more than ${capacity} leaves`);
-      const leaf = tree.allocLeaf();
-      tree.leafPoint[leaf] = point;
-      tree.leafMass[leaf] = mass;
-      leaves.push(leaf);
-      return ~leaf;
+    if (tag !== 0) {
+      const dim = integer(tag, `tree ${t} cut dimension + 1`, 1, D) - 1;
+      if (pos >= nodes.length) fail(`tree ${t}: node truncated`);
+      const value = nodes[pos++]!;
+      if (open.length >= capacity - 1) fail(`tree ${t}: deeper than ${capacity - 1} internal nodes`);
+      tree.reserve();
+      if (tree.freeNodeCount === 0) fail(`tree ${t}: more than ${capacity - 1} internal nodes`);
+      const n = tree.allocNode();
+      tree.setCut(n, dim, value);
+      open.push(n);
+      hasLeft.push(false);
+      continue;
     }
-    const dim = integer(tag, `tree ${t} cut dimension + 1`, 1, D) - 1;
-    if (pos >= nodes.length) fail(`tree ${t}: node truncated`);
-    const value = nodes[pos++]!;
-    if (tree.freeNodeCount === 0) fail(`tree ${t}: more than ${capacity - 1} internal nodes`);
-    const n = tree.allocNode();
-    tree.setCut(n, dim, value);
-    tree.left[n] = readRef(depth + 1);
-    tree.right[n] = readRef(depth + 1);
-    // Children are complete: rebuild this node's mass and box.
-    if (!tree.cachesNothing) tree.mass[n] = tree.massOf(tree.left[n]!) + tree.massOf(tree.right[n]!);
-    tree.settleBox(n, store);
-    return n;
-  };
-  tree.root = readRef(0);
-  if (pos !== nodes.length) fail(`tree ${t}: ${nodes.length - pos} values after the preorder`);
-  // The cuts separate the children iff every leaf's point, followed down from the root, reaches it
-  // (which also rules out two leaves with equal points).
-  for (const leaf of leaves) {
-    tree.descend(store.data, store.offset(tree.leafPoint[leaf]!));
-    if (tree.lastLeaf !== leaf) fail(`tree ${t}: a cut does not separate its children`);
+    if (pos + 2 > nodes.length) fail(`tree ${t}: leaf truncated`);
+    const point = integer(nodes[pos++], `tree ${t} leaf point`, 0, pointCount - 1);
+    const mass = integer(nodes[pos++], `tree ${t} leaf mass`, 1, capacity);
+    if (leaves.length === capacity) fail(`tree ${t}: more than ${capacity} leaves`);
+    tree.reserve();
+    const leaf = tree.allocLeaf();
+    tree.leafPoint[leaf] = point;
+    tree.leafMass[leaf] = mass;
+    leaves.push(leaf);
+    // A complete subtree: hang it under the innermost open node; a right child completes its parent.
+    let child = ~leaf;
+    for (;;) {
+      if (open.length === 0) {
+        root = child;
+        break read;
+      }
+      const i = open.length - 1;
+      const parent = open[i]!;
+      if (!hasLeft[i]) {
+        tree.left[parent] = child;
+        hasLeft[i] = true;
+        break;
+      }
+      tree.right[parent] = child;
+      open.pop();
+      hasLeft.pop();
+      // Children are complete: rebuild this node's mass and box (from the children's, O(D)).
+      if (!tree.cachesNothing) tree.mass[parent] = tree.massOf(tree.left[parent]!) + tree.massOf(tree.right[parent]!);
+      tree.settleBox(parent, store);
+      child = parent;
+    }
   }
-  tree.totalMass = tree.massOf(tree.root);
-  return tree;
+  tree.root = root;
+  if (pos !== nodes.length) fail(`tree ${t}: ${nodes.length - pos} values after the preorder`);
+  checkCuts(tree, store, t);
+  tree.totalMass = massOfTree(tree, leaves);
+  return { tree, leaves };
+}
+
+/** The tree's total mass: the sum of its leaves' masses (linear, also when no internal mass is kept). */
+function massOfTree(tree: RandomCutTree, leaves: number[]): number {
+  let sum = 0;
+  for (const leaf of leaves) sum += tree.leafMass[leaf]!;
+  return sum;
 }
 
 /**
- * Validates a state (the JSON form) and builds the forest it describes.
+ * Checks that the cuts separate the children: every leaf's point, followed down from the root,
+ * reaches that leaf (which also rules out two leaves with equal points). Equivalently, a leaf's
+ * point lies at or below every cut it is left of and above every cut it is right of; one walk keeps,
+ * per coordinate, the tightest of those bounds on the current path (with undo on the way back), so
+ * a leaf is checked against the coordinates cut on its path only: in all, at most the work of
+ * descending from the root to every leaf, and for a deep chain cut on a few coordinates, linear.
+ */
+function checkCuts(tree: RandomCutTree, store: PointStore, t: number): void {
+  const D = tree.dimensions;
+  const above = new Float64Array(D).fill(-Infinity); // the point must be > above[d]
+  const atMost = new Float64Array(D).fill(Infinity); // and <= atMost[d]
+  const uses = new Int32Array(D); // cuts on coordinate d along the path
+  const active: number[] = []; // coordinates with uses > 0, in any order
+  const where = new Int32Array(D); // position of d in active
+  const data = store.data;
+  // Frames: a node ref and its phase (0: go left, 1: go right, 2: leave); the bound replaced on the way down.
+  const refs: number[] = [tree.root];
+  const phases: number[] = [0];
+  const saved: number[] = [0];
+  const use = (d: number): void => {
+    if (uses[d]++ === 0) {
+      where[d] = active.length;
+      active.push(d);
+    }
+  };
+  const unuse = (d: number): void => {
+    if (--uses[d] === 0) {
+      const last = active.pop()!;
+      if (last !== d) {
+        active[where[d]!] = last;
+        where[last] = where[d]!;
+      }
+    }
+  };
+  while (refs.length > 0) {
+    const top = refs.length - 1;
+    const ref = refs[top]!;
+    if (ref < 0) {
+      const off = store.offset(tree.leafPoint[~ref]!);
+      for (let i = 0; i < active.length; i++) {
+        const d = active[i]!;
+        const x = data[off + d]!;
+        if (!(x > above[d]! && x <= atMost[d]!)) fail(`tree ${t}: a cut does not separate its children`);
+      }
+      refs.pop();
+      phases.pop();
+      saved.pop();
+      continue;
+    }
+    const d = tree.cutDimension(ref);
+    const v = tree.cutValue[ref]!;
+    const phase = phases[top]!;
+    if (phase === 0) {
+      phases[top] = 1;
+      saved[top] = atMost[d]!;
+      if (v < atMost[d]!) atMost[d] = v;
+      use(d);
+      refs.push(tree.left[ref]!);
+      phases.push(0);
+      saved.push(0);
+    } else if (phase === 1) {
+      phases[top] = 2;
+      atMost[d] = saved[top]!;
+      saved[top] = above[d]!;
+      if (v > above[d]!) above[d] = v;
+      refs.push(tree.right[ref]!);
+      phases.push(0);
+      saved.push(0);
+    } else {
+      above[d] = saved[top]!;
+      unuse(d);
+      refs.pop();
+      phases.pop();
+      saved.pop();
+    }
+  }
+}
+
+/**
+ * Validates a state (the JSON form) and builds the forest it describes. Memory follows the state's
+ * content, not its declared sizes (the arrays grow as points, nodes and samples are added), and any
+ * failure to allocate becomes a StateError.
+ *
+ * What must hold besides the shapes (each refused as a StateError naming the field):
+ * - `pointsSeen = max(0, recordsSeen - (shingleSize - 1))`; `shingle.filled = min(shingleSize,
+ *   recordsSeen)`; `shingle.head = recordsSeen mod shingleSize`;
+ * - every sampler holds exactly `min(pointsSeen, subSampleSize)` entries (a sampler takes every point
+ *   until it is full, and then swaps one for one), so `pointsSeen = 0` means empty samplers;
+ * - at most `pointsSeen` distinct points, each sampled by some tree;
+ * - keys in max-heap order; a tree holds exactly its sampler's points, with multiplicity, each in
+ *   one leaf; its cuts separate its children (so no point twice).
  * @throws StateError naming the check that failed; nothing is half-restored.
+ * @example
+ * const forest = forestFromState(JSON.parse(text)); // RandomCutForest.fromJSON does this
  */
 export function forestFromState(state: unknown): RandomCutForest {
+  try {
+    return restore(state);
+  } catch (e) {
+    if (e instanceof StateError) throw e;
+    // A typed array the state asks for could not be allocated (RangeError), or memory ran out.
+    const err = e as Error;
+    throw new StateError('content', `cannot build the forest it describes (${err.name}: ${err.message})`);
+  }
+}
+
+function restore(state: unknown): RandomCutForest {
   if (!isObject(state) || state.format !== FORMAT) {
     throw new StateError('format', `expected an object with format "${FORMAT}"`);
   }
@@ -296,6 +430,8 @@ export function forestFromState(state: unknown): RandomCutForest {
   const points = coordinates(numberArray(state.points, 'points', maxPoints * D), 'points');
   if (points.length % D !== 0) fail(`points length ${points.length} is not a multiple of ${D}`);
   const pointCount = points.length / D;
+  if (pointCount > pointsSeen) fail(`points holds ${pointCount} points but pointsSeen is ${pointsSeen}`);
+  const sampleSize = Math.min(pointsSeen, o.subSampleSize); // every sampler's size
   const store = new PointStore(D, maxPoints + 1, Math.max(256, pointCount), o.dimensions);
   const point = new Float64Array(D);
   for (let p = 0; p < pointCount; p++) {
@@ -311,7 +447,8 @@ export function forestFromState(state: unknown): RandomCutForest {
   const randoms: TreeRandom[] = [];
   const randomStates = new Int32Array(4 * o.numberOfTrees); // one array for every generator, as treeRandoms
   const storages = new TreeStorages(D, o.subSampleSize, o.numberOfTrees, !cachesNoBox(o.boxCacheMinMass, o.subSampleSize));
-  const samplerStorage = new SamplerStorage(o.subSampleSize, o.numberOfTrees);
+  // Room for the samplers' size now (they all hold `sampleSize`); it grows as they fill.
+  const samplerStorage = new SamplerStorage(o.subSampleSize, o.numberOfTrees, Math.max(16, sampleSize));
   for (let t = 0; t < o.numberOfTrees; t++) {
     const ts: unknown = state.trees[t];
     if (!isObject(ts)) fail(`tree ${t} is not an object`);
@@ -322,35 +459,31 @@ export function forestFromState(state: unknown): RandomCutForest {
     const keys = numberArray(ts.keys, `tree ${t} keys`, o.subSampleSize);
     const samples = numberArray(ts.samples, `tree ${t} samples`, o.subSampleSize);
     if (keys.length !== samples.length) fail(`tree ${t}: ${keys.length} keys but ${samples.length} samples`);
+    if (keys.length !== sampleSize) {
+      fail(`tree ${t} samples: ${keys.length} entries, but pointsSeen ${pointsSeen} and subSampleSize ${o.subSampleSize} make every sampler hold ${sampleSize}`);
+    }
     for (let i = 0; i < keys.length; i++) {
       if (i > 0 && !(keys[(i - 1) >> 1]! >= keys[i]!)) fail(`tree ${t}: sampler keys are not a max-heap`);
       store.incRef(integer(samples[i], `tree ${t} sample`, 0, pointCount - 1));
     }
     const nodes = numberArray(ts.nodes, `tree ${t} nodes`, 3 * o.subSampleSize + 2 * o.subSampleSize);
-    const tree = buildTree(nodes, D, o.subSampleSize, store, pointCount, t, o.boxCacheMinMass, storages.next());
-    // The tree holds exactly the sampler's points, with multiplicity, and no point twice.
+    const { tree, leaves } = buildTree(nodes, D, o.subSampleSize, store, pointCount, t, o.boxCacheMinMass, storages.next());
+    // The tree holds exactly the sampler's points, with multiplicity (buildTree checked the cuts,
+    // which rules out two leaves of equal points).
     const held = new Map<number, number>();
     for (const p of samples) held.set(p, (held.get(p) ?? 0) + 1);
-    const seen = new Set<string>();
     const leafOf = new Map<number, number>();
-    const free = new Uint8Array(o.subSampleSize);
-    for (let l = tree.freeLeafHead; l >= 0; l = tree.leafPoint[l]!) free[l - tree.leafBase] = 1;
-    let leaves = 0;
-    for (let leaf = tree.leafBase; leaf < tree.leafBase + o.subSampleSize; leaf++) {
-      if (free[leaf - tree.leafBase]) continue;
-      leaves++;
+    for (const leaf of leaves) {
       const p = tree.leafPoint[leaf]!;
       if (held.get(p) !== tree.leafMass[leaf]) fail(`tree ${t}: leaf masses do not match its sampler`);
-      const key = Array.from(store.pointAt(p)).join(',');
-      if (seen.has(key)) fail(`tree ${t}: the same point in two leaves`);
-      seen.add(key);
+      if (leafOf.has(p)) fail(`tree ${t}: the same point in two leaves`);
       leafOf.set(p, leaf);
     }
     // Sampler entries refer to the tree's leaves (every sample has one: the masses matched).
     const sampler = new Sampler(o.subSampleSize, samplerStorage);
+    if (leaves.length !== held.size || tree.totalMass !== keys.length) fail(`tree ${t}: leaves do not match its sampler`);
     for (let i = 0; i < keys.length; i++) sampler.appendRaw(keys[i]!, leafOf.get(samples[i]!)!);
     samplers.push(sampler);
-    if (leaves !== held.size || tree.totalMass !== sampler.size) fail(`tree ${t}: leaves do not match its sampler`);
     trees.push(tree);
   }
   for (let p = 0; p < pointCount; p++) if (store.references(p) === 0) fail(`point ${p} is not sampled by any tree`);
@@ -359,7 +492,11 @@ export function forestFromState(state: unknown): RandomCutForest {
   shingle.ring.set(ring);
   shingle.head = head;
   shingle.filled = filled;
-  return new RandomCutForest(o, { store, trees, samplers, randoms, shingle, pointsSeen, recordsSeen });
+  // The resolved options, but a default box cache as the default (one coordinate: subSampleSize + 1,
+  // which the option's own range does not reach).
+  const { boxCacheMinMass, ...rest } = o;
+  const options = state.options.boxCacheMinMass === undefined ? rest : { ...rest, boxCacheMinMass };
+  return new RandomCutForest(options, { store, trees, samplers, randoms, shingle, pointsSeen, recordsSeen });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -197,16 +197,20 @@ function scratchFor(D: number): BoxScratch {
  *   subtree's points when needed (fewer than `boxCacheMass` leaves). Masses grow towards the root,
  *   so the uncached nodes on any path are the lowest ones. The pool may be shared with other trees.
  * - No two leaves hold equal points; `totalMass` is the root's mass (0 when `root === NO_ROOT`).
- * - Free lists, threaded through the arrays (last in, first out; the first index of the tree's range is
- *   handed out first):
+ * - Free lists, threaded through the arrays (last in, first out; the first index of a newly taken
+ *   row is handed out first):
  *   free internal nodes through `left` (from `freeNodeHead`, -1 ends), free leaves through
- *   `leafPoint` (from `freeLeafHead`); free box slots are the pool's.
+ *   `leafPoint` (from `freeLeafHead`); free box slots are the pool's. They hold the free slots of
+ *   the storage rows taken so far (`rowsUsed`); `reserve` takes the next row when either is empty,
+ *   so memory grows with the tree, up to `capacity` leaves and `capacity - 1` nodes.
  * - `path[0 .. depth)` is scratch (shared by all trees): the internal nodes on the last descent,
  *   root first.
  *
  * Storage: the arrays are a `TreeStorage`'s, shared by a group of trees; this tree's nodes and
- * leaves are its own index ranges in them (from `nodeBase` / `leafBase`), and every reference it
- * stores is an index in the group's arrays. Node and leaf indexes, cut dimensions, masses and box
+ * leaves are its own chunks of each row in them (one contiguous range from `nodeBase` / `leafBase`
+ * when the capacity fits one row), and every reference it stores is an index in the group's
+ * arrays, which never moves when rows are added (the array fields are then re-read:
+ * `refreshArrays`; never hold one across `reserve` or `insert`). Node and leaf indexes, cut dimensions, masses and box
  * slots are Int16 (the storage holds at most 32,767 nodes and 32,768 leaves; capacity <= 16384 and
  * dimensions <= 32767, checked by the constructor); `leafPoint` holds point-store slots (up to
  * trees x sample size) and stays Int32; cut values are float64, boxes float32 (coordinates are at
@@ -224,23 +228,30 @@ export class RandomCutTree {
   readonly cachesNothing: boolean;
   root = NO_ROOT;
   totalMass = 0;
-  readonly left: Int16Array;
-  readonly right: Int16Array;
-  readonly cutDim: Int16Array;
-  readonly cutValue: Float64Array;
-  readonly mass: Int16Array;
+  left: Int16Array;
+  right: Int16Array;
+  cutDim: Int16Array;
+  cutValue: Float64Array;
+  mass: Int16Array;
   /** Node n's slot in `pool`, or -1. */
-  readonly boxSlot: Int16Array;
+  boxSlot: Int16Array;
   /** Where the cached boxes live (the storage's, shared; its array grows, so re-read it after an insert). */
   readonly pool: BoxPool;
   /** The arrays this tree's nodes and leaves live in (shared with the other trees of the group). */
   readonly storage: TreeStorage;
-  /** This tree's internal nodes are `[nodeBase, nodeBase + capacity - 1)` of the storage's arrays. */
+  /**
+   * The first index of this tree's first row of internal nodes in the storage's arrays (its nodes
+   * are `[nodeBase, nodeBase + capacity - 1)` when the capacity fits one row, see `TreeStorage`).
+   */
   readonly nodeBase: number;
-  /** This tree's leaves are `[leafBase, leafBase + capacity)`. */
+  /** The first index of this tree's first row of leaves (`[leafBase, leafBase + capacity)` in one row). */
   readonly leafBase: number;
-  readonly leafPoint: Int32Array;
-  readonly leafMass: Int16Array;
+  /** This tree's part (index) in its storage. */
+  private readonly part: number;
+  /** Rows of the storage threaded into this tree's free lists so far (its node and leaf room). */
+  private rowsUsed = 0;
+  leafPoint: Int32Array;
+  leafMass: Int16Array;
   freeNodeHead: number;
   freeNodeCount: number;
   freeLeafHead: number;
@@ -268,7 +279,6 @@ export class RandomCutTree {
     this.capacity = capacity;
     this.boxCacheMass = Math.max(3, boxCacheMass);
     this.cachesNothing = cachesNoBox(boxCacheMass, capacity);
-    const nodes = Math.max(1, capacity - 1);
     this.storage = storage ?? new TreeStorage(dimensions, capacity, 1, !this.cachesNothing);
     if (this.storage.dimensions !== dimensions || this.storage.capacity !== capacity) {
       throw new RangeError(`tree: a storage for ${this.storage.dimensions} dimensions and capacity ${this.storage.capacity}, not ${dimensions} and ${capacity}`);
@@ -276,9 +286,10 @@ export class RandomCutTree {
     if (!this.cachesNothing && !this.storage.keepsBoxes) {
       throw new RangeError(`tree: box cache mass ${this.boxCacheMass} caches boxes, but the storage keeps none`);
     }
-    const part = this.storage.join();
-    this.nodeBase = part * nodes;
-    this.leafBase = part * capacity;
+    const part = this.storage.join(this);
+    this.part = part;
+    this.nodeBase = this.storage.nodeStart(part, 0);
+    this.leafBase = this.storage.leafStart(part, 0);
     this.cutValue = this.storage.cutValue;
     this.leafPoint = this.storage.leafPoint;
     this.left = this.storage.left;
@@ -288,16 +299,66 @@ export class RandomCutTree {
     this.boxSlot = this.storage.boxSlot;
     this.leafMass = this.storage.leafMass;
     this.pool = this.storage.pool;
-    const nodeEnd = this.nodeBase + nodes;
-    const leafEnd = this.leafBase + capacity;
-    for (let i = this.nodeBase; i < nodeEnd; i++) this.left[i] = i + 1 < nodeEnd ? i + 1 : -1;
-    for (let i = this.leafBase; i < leafEnd; i++) this.leafPoint[i] = i + 1 < leafEnd ? i + 1 : -1;
-    this.freeNodeHead = this.nodeBase;
-    this.freeNodeCount = nodes;
-    this.freeLeafHead = this.leafBase;
-    this.freeLeafCount = capacity;
+    this.freeNodeHead = -1;
+    this.freeNodeCount = 0;
+    this.freeLeafHead = -1;
+    this.freeLeafCount = 0;
+    this.takeRow();
     this.scratch = scratchFor(dimensions);
     this.run = this.scratch.run;
+  }
+
+  /** Re-reads the storage's arrays after it has grown (called by the storage). */
+  refreshArrays(): void {
+    const s = this.storage;
+    this.cutValue = s.cutValue;
+    this.leafPoint = s.leafPoint;
+    this.left = s.left;
+    this.right = s.right;
+    this.cutDim = s.cutDim;
+    this.mass = s.mass;
+    this.boxSlot = s.boxSlot;
+    this.leafMass = s.leafMass;
+  }
+
+  /**
+   * Makes sure a node and a leaf are free (an insert of a new point takes one of each), taking the
+   * tree's next row of the storage when either list is empty and the capacity allows. Called at the
+   * start of `insert` and by a restore before each allocation: it may replace the arrays, so no
+   * caller may hold one across it. One predictable branch when there is room.
+   * @example
+   * tree.reserve();
+   * const leaf = tree.allocLeaf();
+   */
+  reserve(): void {
+    if (this.freeLeafCount === 0 || this.freeNodeCount === 0) this.takeRow();
+  }
+
+  /**
+   * Threads the storage's row `rowsUsed` (grown if need be) into the free lists: its nodes and
+   * leaves in index order, ahead of any still free, so the first of the row is handed out first.
+   */
+  private takeRow(): void {
+    const s = this.storage;
+    const r = this.rowsUsed;
+    if (r >= s.maxRows) return; // all the capacity is threaded already
+    if (r >= s.rows) s.growRows(r + 1);
+    const nodeStart = s.nodeStart(this.part, r);
+    const nodeEnd = nodeStart + Math.min(s.nodeChunk, s.nodesPerTree - r * s.nodeChunk);
+    const leafStart = s.leafStart(this.part, r);
+    const leafEnd = leafStart + Math.min(s.leafChunk, s.capacity - r * s.leafChunk);
+    const left = this.left;
+    const leafPoint = this.leafPoint;
+    // Free lists: node i links to i + 1, the row's last to the old head (-1 ends).
+    if (nodeEnd > nodeStart) {
+      for (let i = nodeStart; i < nodeEnd; i++) left[i] = i + 1 < nodeEnd ? i + 1 : this.freeNodeHead;
+      this.freeNodeHead = nodeStart;
+      this.freeNodeCount += nodeEnd - nodeStart;
+    }
+    for (let i = leafStart; i < leafEnd; i++) leafPoint[i] = i + 1 < leafEnd ? i + 1 : this.freeLeafHead;
+    this.freeLeafHead = leafStart;
+    this.freeLeafCount += leafEnd - leafStart;
+    this.rowsUsed = r + 1;
   }
 
   /**
@@ -602,6 +663,7 @@ export class RandomCutTree {
    * mass grew by one).
    */
   insert(point: Float64Array, pointBox: Float64Array, slot: number, store: PointStore, rng: TreeRandom): number {
+    this.reserve(); // before any array is read into a local: it may grow them
     if (this.root === NO_ROOT) {
       const leaf = this.allocLeaf();
       this.leafPoint[leaf] = slot;

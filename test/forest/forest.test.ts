@@ -38,6 +38,21 @@ describe('RandomCutForest options', () => {
     expect(() => new RandomCutForest(options as never)).toThrow(message);
   });
 
+  it.each([
+    [{ dimensions: 1, numTrees: 5 }, 'numTrees', 'numberOfTrees'],
+    [{ dimensions: 1, sampleSize: 64 }, 'sampleSize', 'subSampleSize'],
+    [{ dimension: 1 }, 'dimension', 'dimensions'],
+    [{ dimensions: 1, shingle_size: 4 }, 'shingle_size', 'shingleSize'],
+    [{ dimensions: 1, timedecay: 500 }, 'timedecay', 'timeDecay'],
+    [{ dimensions: 1, outputafter: 5 }, 'outputafter', 'outputAfter'],
+    [{ dimensions: 1, Seed: 1 }, 'Seed', 'seed'],
+    [{ dimensions: 1, boxCacheMass: 3 }, 'boxCacheMass', 'boxCacheMinMass'],
+    [{ dimensions: 1, numberOfTrees: 5, numTrees: undefined }, 'numTrees', 'numberOfTrees'],
+  ])('refuses the unknown option in %j, naming it and the closest valid one', (options, unknown, closest) => {
+    expect(() => new RandomCutForest(options as never)).toThrow(TypeError);
+    expect(() => new RandomCutForest(options as never)).toThrow(`unknown option "${unknown}" (did you mean "${closest}"?)`);
+  });
+
   it("accepts KDA's whole ranges", () => {
     expect(() => new RandomCutForest({ dimensions: 30, numberOfTrees: 1000, subSampleSize: 1000, timeDecay: 2147483647, shingleSize: 30 })).not.toThrow();
     expect(() => new RandomCutForest({ dimensions: 1, numberOfTrees: 1, subSampleSize: 10, timeDecay: 11 })).not.toThrow();

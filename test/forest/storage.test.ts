@@ -155,3 +155,44 @@ describe('PointStore slot growth', () => {
     expect(store.data.length).toBe(store.slotCapacity * 2);
   });
 });
+
+describe('growth with use (memory follows the content)', () => {
+  it('TreeStorage starts with one row and doubles its rows as trees need them; indexes never move', () => {
+    const storage = new TreeStorage(2, 1000, 3); // 4 rows of 256 at most
+    expect([storage.rows, storage.maxRows, storage.nodeChunk, storage.leafChunk]).toEqual([1, 4, 256, 256]);
+    expect(storage.left.length).toBe(3 * 256);
+    const trees = [0, 1, 2].map(() => new RandomCutTree(2, 1000, 3, storage));
+    expect(trees.map((t) => t.freeLeafCount)).toEqual([256, 256, 256]);
+    const tree = trees[1]!;
+    for (let i = 0; i < 256; i++) tree.allocLeaf();
+    tree.leafPoint[tree.leafBase] = 12345; // a value at a fixed index must survive the growth
+    tree.reserve(); // no free leaf: takes row 1, the storage doubles to 2 rows
+    expect([storage.rows, tree.freeLeafCount, tree.leafPoint === storage.leafPoint]).toEqual([2, 256, true]);
+    expect(tree.leafPoint[tree.leafBase]).toBe(12345);
+    expect(trees[0]!.left).toBe(storage.left); // every member re-read the new arrays
+    expect(tree.freeLeafHead).toBe(storage.leafStart(1, 1));
+    for (let i = 0; i < 256; i++) tree.allocLeaf();
+    tree.reserve(); // row 2: the storage doubles to 4 (its most)
+    expect(storage.rows).toBe(4);
+    for (let i = 0; i < 256; i++) tree.allocLeaf();
+    tree.reserve();
+    expect(tree.freeLeafCount).toBe(1000 - 768); // the last row holds the rest of the capacity
+    for (let i = 0; i < 232; i++) tree.allocLeaf();
+    tree.reserve(); // at capacity: nothing more to take
+    expect(tree.freeLeafCount).toBe(0);
+  });
+
+  it('SamplerStorage doubles every sampler\'s room as they fill, keeping their heaps', () => {
+    const storage = new SamplerStorage(100, 3);
+    const samplers = [0, 1, 2].map(() => new Sampler(100, storage));
+    expect(storage.stride).toBe(16);
+    for (let i = 0; i < 100; i++) for (const [s, sampler] of samplers.entries()) sampler.push(i * 3 + s, i);
+    expect(storage.stride).toBe(100);
+    expect(storage.byteLength).toBe(100 * 3 * 10);
+    for (const [s, sampler] of samplers.entries()) {
+      expect(sampler.isFull).toBe(true);
+      expect(sampler.maxKey).toBe(99 * 3 + s);
+      for (let i = 1; i < sampler.size; i++) expect(sampler.keyAt((i - 1) >> 1)).toBeGreaterThanOrEqual(sampler.keyAt(i));
+    }
+  });
+});
