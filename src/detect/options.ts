@@ -2,6 +2,7 @@
  * Options of an {@link AnomalyDetector}: defaults (the configuration NAB measures) and validation.
  * @module
  */
+import { checkOptionNames } from '../forest/options.js';
 import type { TransformMode } from './transform.js';
 
 /**
@@ -121,6 +122,13 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   alarmRate: 0.002,
 });
 
+/** Every option name {@link AnomalyDetectorOptions} has: anything else is a misspelling. */
+const DETECTOR_OPTION_NAMES: readonly string[] = Object.freeze([
+  'dimensions', 'shingleSize', 'numberOfTrees', 'subSampleSize', 'timeDecay', 'outputAfter', 'seed',
+  'transform', 'transformHorizon', 'zFactor', 'minScore', 'scoreHorizon', 'rampIn', 'clipFactor',
+  'historySize', 'recurrenceFactor', 'recurrenceRatio', 'refractory', 'alarmRate',
+]);
+
 const MODES: readonly TransformMode[] = ['none', 'normalize', 'difference', 'normalize-difference'];
 
 function num(name: string, value: unknown, lo: number, hi: number, integer: boolean): number {
@@ -139,7 +147,8 @@ function randomSeed(): string {
 
 /**
  * Validates detector options and fills in the defaults.
- * @throws TypeError for a wrong type, RangeError for a value out of range (the message names the option).
+ * @throws TypeError for a wrong type or an unknown option (naming the closest valid one), RangeError
+ *   for a value out of range (the message names the option).
  * @example
  * resolveDetectorOptions({ dimensions: 1, seed: 42 }).timeDecay; // 5120
  */
@@ -147,6 +156,7 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object with at least { dimensions }, got ${String(options)}`);
   }
+  checkOptionNames(options, DETECTOR_OPTION_NAMES, 'AnomalyDetector');
   const d = DETECTOR_DEFAULTS;
   const dimensions = num('dimensions', options.dimensions, 1, 1000, true);
   const shingleSize = num('shingleSize', options.shingleSize ?? d.shingleSize, 1, 256, true);

@@ -5,7 +5,7 @@
  * @module
  */
 import { RandomCutForest, type ForestState } from '../forest/index.js';
-import { crc32 } from './checksum.js';
+import { crc32 } from '../forest/crc32.js';
 import { AnomalyDetector } from './detector.js';
 import { resolveDetectorOptions, type ResolvedDetectorOptions } from './options.js';
 

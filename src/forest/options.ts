@@ -177,6 +177,25 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
+ * The valid name closest to `name` by case-insensitive edit distance (ties: the first in `valid`);
+ * `undefined` when `valid` is empty. Every "unknown option" message of the package uses it.
+ * @example
+ * closestName('numTrees', ['numberOfTrees', 'seed']); // 'numberOfTrees'
+ */
+export function closestName(name: string, valid: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of valid) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/**
  * Refuses an option name that is not in `known` (a typo such as `numTrees`, silently ignored
  * otherwise in plain JavaScript), suggesting the closest known name by edit distance.
  * @example
@@ -187,8 +206,7 @@ function editDistance(a: string, b: string): number {
 export function checkOptionNames(options: object, known: readonly string[], owner: string): void {
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
-    let best = known[0]!;
-    for (const k of known) if (editDistance(name, k) < editDistance(name, best)) best = k;
+    const best = closestName(name, known);
     throw new TypeError(
       `${owner}: unknown option ${JSON.stringify(name)} (did you mean ${JSON.stringify(best)}?); the options are ${known.join(', ')}`,
     );

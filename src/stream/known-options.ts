@@ -4,42 +4,7 @@
  * @module
  * @internal
  */
-
-/** Levenshtein distance between `a` and `b` (case-insensitive). */
-function distance(a: string, b: string): number {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= s.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= t.length; j++) {
-      const substitution = (previous[j - 1] as number) + (s[i - 1] === t[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[t.length] as number;
-}
-
-/**
- * The valid name closest to `name` by edit distance (ties: the first in `valid`).
- * @example
- * ```ts
- * closestName('numTrees', ['numberOfTrees', 'seed']); // 'numberOfTrees'
- * ```
- */
-export function closestName(name: string, valid: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of valid) {
-    const d = distance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
+import { closestName } from '../forest/options.js';
 
 /**
  * Throws a `TypeError` for the first own enumerable key of `options` that is not in `valid`, naming

@@ -134,6 +134,9 @@ describe('AnomalyDetector on generated streams', () => {
     expect(() => new AnomalyDetector({ dimensions: 0 })).toThrow(/dimensions/);
     expect(() => new AnomalyDetector({ dimensions: 1, transform: 'log' as never })).toThrow(/transform/);
     expect(() => new AnomalyDetector({ dimensions: 1, zFactor: -1 })).toThrow(/zFactor/);
+    expect(() => new AnomalyDetector({ dimensions: 1, zfactor: 3 } as never)).toThrow(
+      new TypeError('AnomalyDetector: unknown option "zfactor" (did you mean "zFactor"?); the options are dimensions, shingleSize, numberOfTrees, subSampleSize, timeDecay, outputAfter, seed, transform, transformHorizon, zFactor, minScore, scoreHorizon, rampIn, clipFactor, historySize, recurrenceFactor, recurrenceRatio, refractory, alarmRate'),
+    );
     const d = new AnomalyDetector({ dimensions: 2, seed: 1 });
     expect(() => d.process([1])).toThrow(/2 values/);
     expect(() => d.process([1, Number.NaN])).toThrow(/finite/);
