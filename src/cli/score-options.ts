@@ -27,8 +27,7 @@ Options:
   --detector               score with AnomalyDetector (learned threshold and decisions): ANOMALY_SCORE,
                            ANOMALY_GRADE (0, or in (0, 1] on an alarm), IS_ANOMALY (true/false); --trees,
                            --sample-size, --time-decay, --shingle-size, --seed set its options (its
-                           defaults: 50, 256, 20 x sample size, 8); not with --explain, --directionality,
-                           --checkpoint, --checkpoint-every or --resume
+                           defaults: 50, 256, 20 x sample size, 8); not with --explain or --directionality
   --trees N                numberOfTrees, 1-1000 (default 100)
   --sample-size N          subSampleSize, 10-1000, less than --time-decay (default 256)
   --time-decay N           timeDecay in records, 1-2147483647 (default 100000)
@@ -51,7 +50,7 @@ one's pid (lock files .NAME.lock next to them, removed on exit).
 Examples:
   rcf score data.csv --seed 42 > scored.csv
   rcf score metrics.csv --time ts --columns cpu,mem --explain -o scored.csv
-  rcf score metrics.csv --time ts --detector --seed 42 -o alarms.csv
+  rcf score metrics.csv --time ts --detector --seed 42 -o alarms.csv --checkpoint alarms.state --resume
   cat events.jsonl | rcf score --format jsonl --invalid-rows skip
   rcf score nyc_taxi.csv -o scored.csv --checkpoint state/ --resume
 `;
@@ -208,24 +207,12 @@ export function parseScoreArgs(args: readonly string[]): ScoreSettings | 'help' 
     detector: values.detector === true,
   };
   if (settings.detector) {
-    const kdaOnly: [string, boolean][] = [
-      ['--explain', values.explain === true],
-      ['--directionality', values.directionality === true],
-      ['--checkpoint', values.checkpoint !== undefined],
-      ['--checkpoint-every', values['checkpoint-every'] !== undefined],
-      ['--resume', values.resume === true],
-    ];
-    const given = kdaOnly.filter(([, on]) => on).map(([flag]) => flag);
+    const given = (['explain', 'directionality'] as const).filter((k) => values[k] === true).map((k) => `--${k}`);
     if (given.length > 0) {
-      const why = [
-        ...(given.some((f) => f === '--explain' || f === '--directionality')
-          ? ['the detector writes no ANOMALY_EXPLANATION (its decisions are IS_ANOMALY and ANOMALY_GRADE)']
-          : []),
-        ...(given.some((f) => f.startsWith('--checkpoint') || f === '--resume')
-          ? ["rcf score does not checkpoint the detector (the library's anomalyDetector operator does)"]
-          : []),
-      ];
-      throw new UsageError(`--detector cannot be combined with ${given.join(', ')}: ${why.join('; ')}`);
+      throw new UsageError(
+        `--detector cannot be combined with ${given.join(', ')}: the detector writes no ANOMALY_EXPLANATION ` +
+          '(its decisions are IS_ANOMALY and ANOMALY_GRADE)',
+      );
     }
   }
   const sampleSize = settings.sampleSize ?? 256;

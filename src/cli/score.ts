@@ -74,7 +74,17 @@ function runOptions(s: ScoreSettings): RunOptions {
     explain: s.explain,
     directionality: s.directionality,
     invalidRows: s.invalidRows,
+    detector: s.detector,
+    detectorTime: s.detector ? (s.time ?? null) : null,
   };
+}
+
+/** The options a checkpoint records; a forest run's omit the detector's fields (as before they existed). */
+function recordedOptions(s: ScoreSettings, resolvedColumns: string[]): CheckpointMeta['options'] {
+  const options = { ...runOptions(s), resolvedColumns };
+  if (s.detector) return options;
+  const { detector: _detector, detectorTime: _time, ...forest } = options;
+  return forest as CheckpointMeta['options'];
 }
 
 const LIBRARY_NAMES: Record<string, string> = {
@@ -113,6 +123,7 @@ function makeCore(settings: ScoreSettings, columns: string[], state: Uint8Array 
     if (settings.timeDecay !== undefined) d.timeDecay = settings.timeDecay;
     if (settings.shingleSize !== undefined) d.shingleSize = settings.shingleSize;
     if (settings.seed !== undefined) d.seed = settings.seed;
+    if (state !== undefined) d.state = state;
     return detectorCoreFactory('rcf score', d)();
   }
   const o: Record<string, unknown> = { columns, withDirectionality: settings.directionality };
@@ -379,7 +390,7 @@ async function score<R extends InputRow>(
     const meta: CheckpointMeta = {
       input: { path: files.input!.real, size: files.inputStat!.size, mtimeMs: files.inputStat!.mtimeMs, format: settings.format },
       output: { path: files.output!.real, bytes: fileSink!.bytes },
-      options: { ...runOptions(settings), resolvedColumns: columns },
+      options: recordedOptions(settings, columns),
       rows,
       line: lastLine,
     };

@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CsvParser, type CsvRow } from '../../src/io/csv-reader.js';
 import { anomalyDetector } from '../../src/stream/index.js';
-import { rcf } from './run-cli.js';
+import { readCheckpoint } from '../../src/cli/checkpoint.js';
+import { rcf, rcfKilledAfter } from './run-cli.js';
 
 let dir: string;
 let csvPath: string;
@@ -95,8 +96,8 @@ describe('rcf score --detector', () => {
     expect(parsed.filter((_, i) => i !== 10 && i !== 20).map((f) => f[4])).toEqual(expected);
   });
 
-  it('refuses KDA-only flags and checkpoints with --detector, before touching any file', () => {
-    for (const flags of [['--explain'], ['--directionality'], ['--checkpoint', join(dir, 'state/'), '-o', join(dir, 'o.csv')], ['--resume']]) {
+  it('refuses the KDA-only flags --explain and --directionality with --detector, before touching any file', () => {
+    for (const flags of [['--explain'], ['--directionality']]) {
       const r = rcf(['score', csvPath, '--detector', ...flags]);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(`--detector cannot be combined with ${flags[0]}`);
@@ -107,6 +108,69 @@ describe('rcf score --detector', () => {
   it('--help shows --detector and its example', () => {
     const r = rcf(['score', '--help']);
     expect(r.stdout).toContain('--detector ');
-    expect(r.stdout).toContain('rcf score metrics.csv --time ts --detector --seed 42 -o alarms.csv');
+    expect(r.stdout).toContain('rcf score metrics.csv --time ts --detector --seed 42 -o alarms.csv --checkpoint alarms.state --resume');
+  });
+});
+
+describe('rcf score --detector --checkpoint / --resume', () => {
+  let big: string;
+  const BIG_ROWS = 60_000;
+  const OPTIONS = ['--time', 'ts', '--detector', '--trees', '10', '--sample-size', '64', '--seed', '7', '--invalid-rows', 'skip'];
+  beforeAll(() => {
+    big = join(dir, 'big.csv');
+    const rnd = seedrandom('big-detector');
+    const lines = ['ts,cpu,mem,host'];
+    for (let i = 0; i < BIG_ROWS; i++) {
+      const spike = rnd() < 0.001 ? 30 : 0;
+      const cpu = i % 5000 === 77 ? 'n/a' : (50 + 10 * Math.sin(i / 40) + 3 * rnd() + spike).toFixed(3);
+      lines.push(`${1_700_000_000_000 + i * 1000},${cpu},${(rnd() * 100).toFixed(2)},h${i % 3}`);
+    }
+    writeFileSync(big, lines.join('\n') + '\n');
+  });
+
+  it('SIGKILLed at random moments and resumed, the output equals an uninterrupted run byte for byte', async () => {
+    const reference = join(dir, 'reference.csv');
+    const t0 = Date.now();
+    expect(rcf(['score', big, ...OPTIONS, '--columns', 'cpu,mem', '-o', reference]).status).toBe(0);
+    const full = Date.now() - t0;
+    const out = join(dir, 'resumed.csv');
+    const state = join(dir, 'detector-state');
+    mkdirSync(state);
+    const args = ['score', big, ...OPTIONS, '--columns', 'cpu,mem', '-o', out, '--checkpoint', state, '--checkpoint-every', '2000', '--resume'];
+    const rnd = seedrandom('detector-kills');
+    let kills = 0;
+    const resumedFrom: number[] = [];
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const { killed } = await rcfKilledAfter(args, Math.floor(full * (0.12 + 0.25 * rnd())));
+      if (!killed) break;
+      kills++;
+      resumedFrom.push(readCheckpoint(state)?.meta.rows ?? 0);
+    }
+    expect(kills).toBeGreaterThanOrEqual(3);
+    expect(resumedFrom.filter((rows) => rows > 0 && rows < BIG_ROWS).length).toBeGreaterThanOrEqual(2);
+    expect(rcf(args).status).toBe(0);
+    expect(existsSync(join(state, 'rcf-score.checkpoint'))).toBe(true);
+    expect(readCheckpoint(state)!.meta.options).toMatchObject({ detector: true, detectorTime: 'ts' });
+    expect(readFileSync(out).equals(readFileSync(reference))).toBe(true);
+  }, 120_000);
+
+  it('a finished run resumes to the same output; its checkpoint is refused without --detector or with another --time', () => {
+    const small = join(dir, 'small-detector.csv');
+    writeFileSync(small, readFileSync(big, 'utf8').split('\n').slice(0, 3001).join('\n') + '\n');
+    const out = join(dir, 'small-out.csv');
+    const state = join(dir, 'small.state');
+    const args = ['score', small, ...OPTIONS, '-o', out, '--checkpoint', state, '--checkpoint-every', '700', '--resume'];
+    expect(rcf(args).status).toBe(0);
+    const first = readFileSync(out);
+    expect(first.toString().split('\n')[0]).toBe('ts,cpu,mem,host,ANOMALY_SCORE,ANOMALY_GRADE,IS_ANOMALY');
+    expect(rcf(args).status).toBe(0);
+    expect(readFileSync(out).equals(first)).toBe(true);
+    const forest = rcf(['score', small, '--time', 'ts', '--trees', '10', '--sample-size', '64', '--seed', '7', '--invalid-rows', 'skip', '-o', out, '--checkpoint', state, '--resume']);
+    expect(forest.status).toBe(1);
+    expect(forest.stderr).toContain('it was made with other options: --detector');
+    expect(readFileSync(out).equals(first)).toBe(true); // untouched
+    const otherTime = rcf(['score', small, ...OPTIONS.slice(2), '-o', out, '--checkpoint', state, '--resume']);
+    expect(otherTime.status).toBe(1);
+    expect(otherTime.stderr).toContain('--time (with --detector) ts');
   });
 });
