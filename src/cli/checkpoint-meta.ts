@@ -19,6 +19,10 @@ export interface CheckpointOptions {
   explain: boolean;
   directionality: boolean;
   invalidRows: 'fail' | 'skip';
+  /** `--detector` (absent in the checkpoints of forest runs: false). */
+  detector: boolean;
+  /** With `--detector`, the `--time` column (the detector's timestamps), else null (absent: null). */
+  detectorTime: string | null;
   /** The columns actually scored (given or detected). */
   resolvedColumns: string[];
 }
@@ -132,6 +136,8 @@ function options(meta: Json): CheckpointOptions {
     explain: boolean(o, 'explain', 'options.explain'),
     directionality: boolean(o, 'directionality', 'options.directionality'),
     invalidRows: o.invalidRows === undefined ? 'fail' : oneOf(o, 'invalidRows', 'options.invalidRows', ['fail', 'skip'] as const),
+    detector: o.detector === undefined ? false : boolean(o, 'detector', 'options.detector'),
+    detectorTime: o.detectorTime === undefined || o.detectorTime === null ? null : string(o, 'detectorTime', 'options.detectorTime'),
     resolvedColumns: columnList(o, 'resolvedColumns', 'options.resolvedColumns'),
   };
 }

@@ -9,6 +9,8 @@ import {
   NAB_PROFILE_NAMES,
   readNabScoreboard,
   runNab,
+  runNabDetector,
+  type NabDetectorRunResult,
   type NabRunResult,
   type NabScoreboard,
 } from '../nab/index.js';
@@ -18,11 +20,13 @@ import { ProgressLine, UsageError, parsePositiveInteger, parseSeed, type CliIo }
 export const KDA_PUBLISHED_NAB = Object.freeze({ standard: 51.717, reward_low_FP_rate: 38.361, reward_low_FN_rate: 59.749 });
 
 /** Usage text of `rcf nab`. */
-export const NAB_USAGE = `Usage: rcf nab [--data DIR] [--labels FILE] [--kda DIR] [--out DIR] [--seed S] [--json]
+export const NAB_USAGE = `Usage: rcf nab [--data DIR] [--labels FILE] [--kda DIR] [--out DIR] [--seed S] [--detector] [--json]
 
 Scores the Numenta Anomaly Benchmark corpus in KDA mode (100 trees, subSampleSize 256, timeDecay 100000,
 shingle 1), compares the scores with KDA's own outputs, and prints NAB's normalised score per profile
-(scores divided by log2(subSampleSize) = 8, threshold swept over the whole corpus).
+(scores divided by log2(subSampleSize) = 8, threshold swept over the whole corpus). With --detector,
+scores it with AnomalyDetector instead (one per file, its defaults, each row with its timestamp): its
+alarms (IS_ANOMALY) are the detections, scored by NAB's rules as they are (fixed threshold, no sweep).
 
 Options:
   --data DIR     NAB folder (holding data/ and labels/) or its data folder (required; NAB is not bundled:
@@ -30,8 +34,10 @@ Options:
   --labels FILE  labelled windows (default <nab>/labels/combined_windows.json)
   --kda DIR      KDA outputs to compare with (default <nab>/kda when present)
   --out DIR      also write <DIR>/<category>/<file>.csv with timestamp,value,ANOMALY_SCORE
-  --seed S       forest seed (default 42)
+                 (with --detector: timestamp,value,ANOMALY_SCORE,ANOMALY_GRADE,IS_ANOMALY)
+  --seed S       forest (or detector) seed (default 42)
   --trees N, --sample-size N, --time-decay N, --shingle-size N   forest settings (KDA's by default)
+  --detector     score with AnomalyDetector's alarms (not with --kda or the forest settings)
   --json         print the results as JSON
   -h, --help     show this help
 
@@ -39,6 +45,7 @@ Examples:
   rcf nab --data NAB                    # NAB = a copy of https://github.com/numenta/NAB
   rcf nab --data NAB --seed 7 --json > nab.json
   rcf nab --data NAB/data --labels NAB/labels/combined_windows.json --out out/nab
+  rcf nab --data NAB --detector
 `;
 
 interface NabPaths {
@@ -148,6 +155,37 @@ export function formatNabReport(result: NabRunResult, scoreboard: NabScoreboard 
 }
 
 /**
+ * Formats the NAB table of an AnomalyDetector run (`rcf nab --detector`).
+ * @example
+ * process.stdout.write(formatNabDetectorReport(await runNabDetector({ dataDir: 'NAB/data' }), undefined));
+ */
+export function formatNabDetectorReport(result: NabDetectorRunResult, scoreboard: NabScoreboard | undefined): string {
+  const lines: string[] = [];
+  lines.push(
+    `NAB corpus: ${result.files} files, ${result.rows.toLocaleString('en-US')} rows, AnomalyDetector (one per file, its defaults, ` +
+      `seed ${String(result.seed)}); detector time ${result.seconds.toFixed(1)} s ` +
+      `(${Math.round(result.rows / Math.max(result.seconds, 1e-9)).toLocaleString('en-US')} rows/s)`,
+    `${result.alarms} alarms; ${result.windowsHit}/${result.windows} windows hit; ${result.alarmsOutside} alarms outside windows after the probationary period`,
+    '',
+    'NAB normalised score (alarms as detections, IS_ANOMALY 1/0, scored as they are: fixed threshold 0.5, no sweep)',
+    `${'profile'.padEnd(20)}   raw score   this detector   KDA RCF (swept)`,
+  );
+  for (const r of result.nab) {
+    const name = r.profile as keyof typeof KDA_PUBLISHED_NAB;
+    const kda = scoreboard?.['randomCutForest']?.[name] ?? KDA_PUBLISHED_NAB[name];
+    lines.push(`${r.profile.padEnd(20)}  ${fmt(r.rawScore, 3).padStart(10)}  ${fmt(r.normalizedScore, 3).padStart(14)}  ${fmt(kda, 3).padStart(16)}`);
+  }
+  if (result.files < NAB_CORPUS_FILES) {
+    lines.push(
+      '',
+      `Subset: these scores cover ${result.files} of NAB's ${NAB_CORPUS_FILES} files, so they are not comparable with ` +
+        `NAB's scoreboard (every detector there is scored on all ${NAB_CORPUS_FILES}); not ranked in it.`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
  * Runs `rcf nab` with the given arguments; returns the exit code.
  * @example
  * const code = await nabCommand(['--seed', '7', '--json'], { stdout: process.stdout, stderr: process.stderr });
@@ -168,6 +206,7 @@ export async function nabCommand(args: readonly string[], io: CliIo): Promise<nu
       'time-decay': { type: 'string' },
       'shingle-size': { type: 'string' },
       json: { type: 'boolean', default: false },
+      detector: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -175,10 +214,68 @@ export async function nabCommand(args: readonly string[], io: CliIo): Promise<nu
     io.stdout.write(NAB_USAGE);
     return 0;
   }
+  if (values.detector === true) {
+    const forestOnly = (['kda', 'trees', 'sample-size', 'time-decay', 'shingle-size'] as const).filter((k) => values[k] !== undefined);
+    if (forestOnly.length > 0) {
+      throw new UsageError(
+        `--detector cannot be combined with ${forestOnly.map((k) => `--${k}`).join(', ')}: the detector runs with its own ` +
+          'defaults (see docs/detector.md) and its alarms are not KDA scores to compare',
+      );
+    }
+  }
   const paths = resolvePaths(values.data, values.labels, values.kda);
   const progress = new ProgressLine(io.stderr);
   const started = Date.now();
   let rowsDone = 0;
+  const onFile = (e: { name: string; index: number; count: number; rows: number }) => {
+    rowsDone += e.rows;
+    const secs = (Date.now() - started) / 1000;
+    progress.update(`rcf nab: ${e.index + 1}/${e.count} files, ${rowsDone.toLocaleString('en-US')} rows, ${Math.round(rowsDone / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s  ${e.name}`, true);
+  };
+  if (values.detector === true) {
+    const result = await runNabDetector({
+      dataDir: paths.dataDir,
+      labelsFile: paths.labelsFile,
+      ...(values.out === undefined ? {} : { outDir: resolve(values.out) }),
+      seed: values.seed === undefined ? 42 : parseSeed(values.seed),
+      onFile,
+    });
+    progress.done();
+    const scoreboard = paths.resultsFile === undefined ? undefined : await readNabScoreboard(paths.resultsFile);
+    if (values.json === true) {
+      const json = {
+        command: `rcf nab ${args.join(' ')}`.trim(),
+        detector: 'AnomalyDetector',
+        dataDir: paths.dataDir,
+        labelsFile: paths.labelsFile,
+        seed: result.seed,
+        files: result.files,
+        corpusFiles: NAB_CORPUS_FILES,
+        subset: result.files < NAB_CORPUS_FILES,
+        rows: result.rows,
+        seconds: result.seconds,
+        alarms: result.alarms,
+        windows: result.windows,
+        windowsHit: result.windowsHit,
+        alarmsOutside: result.alarmsOutside,
+        nab: result.nab.map((r) => ({
+          profile: r.profile,
+          threshold: r.threshold,
+          rawScore: r.rawScore,
+          nullScore: r.nullScore,
+          perfectScore: r.perfectScore,
+          normalizedScore: r.normalizedScore,
+          totals: r.totals,
+          files: r.files,
+        })),
+        scoreboard: scoreboard ?? null,
+      };
+      io.stdout.write(JSON.stringify(json, null, 2) + '\n');
+    } else {
+      io.stdout.write(formatNabDetectorReport(result, scoreboard));
+    }
+    return 0;
+  }
   const result = await runNab({
     dataDir: paths.dataDir,
     labelsFile: paths.labelsFile,
@@ -189,11 +286,7 @@ export async function nabCommand(args: readonly string[], io: CliIo): Promise<nu
     ...(values['sample-size'] === undefined ? {} : { subSampleSize: parsePositiveInteger('--sample-size', values['sample-size']) }),
     ...(values['time-decay'] === undefined ? {} : { timeDecay: parsePositiveInteger('--time-decay', values['time-decay']) }),
     ...(values['shingle-size'] === undefined ? {} : { shingleSize: parsePositiveInteger('--shingle-size', values['shingle-size']) }),
-    onFile: (e) => {
-      rowsDone += e.rows;
-      const secs = (Date.now() - started) / 1000;
-      progress.update(`rcf nab: ${e.index + 1}/${e.count} files, ${rowsDone.toLocaleString('en-US')} rows, ${Math.round(rowsDone / Math.max(secs, 1e-3)).toLocaleString('en-US')} rows/s  ${e.name}`, true);
-    },
+    onFile,
   });
   progress.done();
   const scoreboard = paths.resultsFile === undefined ? undefined : await readNabScoreboard(paths.resultsFile);

@@ -22,6 +22,8 @@ const FLAGS: Record<keyof RunOptions, string> = {
   explain: '--explain',
   directionality: '--directionality',
   invalidRows: '--invalid-rows',
+  detector: '--detector',
+  detectorTime: '--time (with --detector)',
 };
 
 function showOption(key: keyof RunOptions, value: unknown): string {

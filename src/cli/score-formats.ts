@@ -39,10 +39,12 @@ export interface InputFormat<R extends InputRow> {
    * @returns undefined, or the error naming file, line and column when a value is not a number.
    */
   read(row: R, columns: readonly string[], record: Record<string, number>): InputError | undefined;
+  /** The row's value in `column` as read (a CSV field's text, a JSON value; undefined when absent). */
+  value(row: R, column: string): unknown;
   /** Starts writing to `sink` (the CSV header first unless `writeHeader` is false). */
   start(sink: WritableLike, writeHeader: boolean): Promise<void>;
-  /** Writes the row with its score (null: not scored, `--invalid-rows skip`). */
-  write(row: R, score: number | null, explanation: string | null): Promise<void>;
+  /** Writes the row with the values of the appended columns, in {@link FormatOptions.appended} order (null: not scored). */
+  write(row: R, values: readonly FieldValue[]): Promise<void>;
   /** Hands all written rows to the sink. */
   flush(): Promise<void>;
 }
@@ -51,8 +53,8 @@ export interface InputFormat<R extends InputRow> {
 export interface FormatOptions {
   /** Name of the input in messages. */
   readonly name: string;
-  /** Add ANOMALY_EXPLANATION. */
-  readonly explain: boolean;
+  /** The columns appended to every row: `ANOMALY_SCORE` (and `ANOMALY_EXPLANATION`, or the detector's columns). */
+  readonly appended: readonly string[];
   /** Longest record accepted, in bytes. */
   readonly maxRecordSize: number;
 }
@@ -78,6 +80,10 @@ export async function csvFormat(source: AsyncIterable<Uint8Array>, options: Form
     columnNames: () => [...header],
     fields: (row) => row.fields as string[],
     rowBytes: (row) => Buffer.byteLength(row.fields.join(',')) + 1,
+    value: (row, column) => {
+      const i = header.indexOf(column);
+      return i < 0 ? undefined : row.fields[i];
+    },
     read(row, columns, record) {
       if (indexed !== columns) {
         indexes = columns.map((c) => header.indexOf(c));
@@ -93,13 +99,12 @@ export async function csvFormat(source: AsyncIterable<Uint8Array>, options: Form
     },
     async start(sink, writeHeader) {
       writer = new CsvWriter(sink);
-      if (writeHeader) await writer.writeRow([...header, 'ANOMALY_SCORE', ...(options.explain ? ['ANOMALY_EXPLANATION'] : [])]);
+      if (writeHeader) await writer.writeRow([...header, ...options.appended]);
     },
-    write(row, score, explanation) {
+    write(row, values) {
       out.length = 0;
       for (const f of row.fields) out.push(f);
-      out.push(score);
-      if (options.explain) out.push(explanation);
+      for (const v of values) out.push(v);
       return writer!.writeRow(out);
     },
     flush: () => writer?.flush() ?? Promise.resolve(),
@@ -127,6 +132,7 @@ export function jsonlFormat(source: AsyncIterable<Uint8Array>, options: FormatOp
       });
     },
     rowBytes: (row) => Buffer.byteLength(JSON.stringify(row.record)) + 1,
+    value: (row, column) => (Object.hasOwn(row.record, column) ? row.record[column] : undefined),
     read(row, columns, record) {
       for (const c of columns) {
         const v = Object.hasOwn(row.record, c) ? row.record[c] : undefined;
@@ -140,11 +146,10 @@ export function jsonlFormat(source: AsyncIterable<Uint8Array>, options: FormatOp
     async start(sink) {
       writer = new JsonlWriter(sink);
     },
-    write(row, score, explanation) {
+    write(row, values) {
       const output = Object.create(null) as Record<string, unknown>;
       Object.assign(output, row.record);
-      output.ANOMALY_SCORE = score;
-      if (options.explain) output.ANOMALY_EXPLANATION = explanation;
+      options.appended.forEach((column, j) => (output[column] = values[j]));
       return writer!.write(output);
     },
     flush: () => writer?.flush() ?? Promise.resolve(),

@@ -13,7 +13,8 @@ export const SCORE_USAGE = `Usage: rcf score [FILE|-] [options]
 
 Scores every row of a CSV file (with a header) or a JSON Lines file with a Random Cut Forest, as Kinesis
 Data Analytics' RANDOM_CUT_FOREST does, and writes the rows back with ANOMALY_SCORE appended (and
-ANOMALY_EXPLANATION with --explain). Reads stdin when FILE is - or absent.
+ANOMALY_EXPLANATION with --explain). Reads stdin when FILE is - or absent. With --detector, scores with
+the AnomalyDetector instead and appends ANOMALY_SCORE, ANOMALY_GRADE and IS_ANOMALY.
 
 Options:
   --format csv|jsonl       input format (default: from the extension; csv for stdin)
@@ -21,7 +22,12 @@ Options:
   --columns a,b            columns to score, 1-30 (default: the numeric columns of the first 100 rows,
                            except the --time column and columns that look like timestamps or ids;
                            stderr says which were scored and which left out)
-  --time COLUMN            the time column: never scored
+  --time COLUMN            the time column: never scored (with --detector, each row's timestamp: epoch ms
+                           or an ISO 8601 / "YYYY-MM-DD HH:MM:SS" time; an unreadable one is an invalid row)
+  --detector               score with AnomalyDetector (learned threshold and decisions): ANOMALY_SCORE,
+                           ANOMALY_GRADE (0, or in (0, 1] on an alarm), IS_ANOMALY (true/false); --trees,
+                           --sample-size, --time-decay, --shingle-size, --seed set its options (its
+                           defaults: 50, 256, 20 x sample size, 8); not with --explain or --directionality
   --trees N                numberOfTrees, 1-1000 (default 100)
   --sample-size N          subSampleSize, 10-1000, less than --time-decay (default 256)
   --time-decay N           timeDecay in records, 1-2147483647 (default 100000)
@@ -44,6 +50,7 @@ one's pid (lock files .NAME.lock next to them, removed on exit).
 Examples:
   rcf score data.csv --seed 42 > scored.csv
   rcf score metrics.csv --time ts --columns cpu,mem --explain -o scored.csv
+  rcf score metrics.csv --time ts --detector --seed 42 -o alarms.csv --checkpoint alarms.state --resume
   cat events.jsonl | rcf score --format jsonl --invalid-rows skip
   rcf score nyc_taxi.csv -o scored.csv --checkpoint state/ --resume
 `;
@@ -70,6 +77,8 @@ export interface ScoreSettings {
   checkpoint: string | undefined;
   checkpointEvery: number;
   resume: boolean;
+  /** `--detector`: AnomalyDetector instead of the KDA forest. */
+  detector: boolean;
 }
 
 /** Default of `--max-record-size`: 1 MiB. */
@@ -92,6 +101,7 @@ const OPTIONS = {
   checkpoint: { type: 'string' },
   'checkpoint-every': { type: 'string' },
   resume: { type: 'boolean' },
+  detector: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -194,7 +204,17 @@ export function parseScoreArgs(args: readonly string[]): ScoreSettings | 'help' 
     checkpoint: values.checkpoint,
     checkpointEvery: int('--checkpoint-every', values['checkpoint-every'], 1, Number.MAX_SAFE_INTEGER) ?? 10_000,
     resume: values.resume === true,
+    detector: values.detector === true,
   };
+  if (settings.detector) {
+    const given = (['explain', 'directionality'] as const).filter((k) => values[k] === true).map((k) => `--${k}`);
+    if (given.length > 0) {
+      throw new UsageError(
+        `--detector cannot be combined with ${given.join(', ')}: the detector writes no ANOMALY_EXPLANATION ` +
+          '(its decisions are IS_ANOMALY and ANOMALY_GRADE)',
+      );
+    }
+  }
   const sampleSize = settings.sampleSize ?? 256;
   const timeDecay = settings.timeDecay ?? 100_000;
   if (sampleSize >= timeDecay) {

@@ -16,6 +16,10 @@ import { chooseScoredColumns } from '../io/columns.js';
 import { InputError } from '../io/source.js';
 import { formatCsvRow, type WritableLike } from '../io/writers.js';
 import { KDA_FOREST_LIMITS, forestCoreFactory, type ForestCore } from '../stream/rcf-operators.js';
+import { detectorCoreFactory, type DetectorCore } from '../stream/detector-operator.js';
+import { InvalidRowError } from '../stream/errors.js';
+import { parseFiniteNumber } from '../io/columns.js';
+import type { FieldValue } from '../io/writers.js';
 import { CheckpointError, checkpointLocation, checkpointTempFile, readCheckpoint, removeLeftoverTemps, writeCheckpoint, type CheckpointLocation, type CheckpointMeta } from './checkpoint.js';
 import { ProgressLine, UsageError, type CliIo } from './common.js';
 import { FileSink } from './file-sink.js';
@@ -70,7 +74,17 @@ function runOptions(s: ScoreSettings): RunOptions {
     explain: s.explain,
     directionality: s.directionality,
     invalidRows: s.invalidRows,
+    detector: s.detector,
+    detectorTime: s.detector ? (s.time ?? null) : null,
   };
+}
+
+/** The options a checkpoint records; a forest run's omit the detector's fields (as before they existed). */
+function recordedOptions(s: ScoreSettings, resolvedColumns: string[]): CheckpointMeta['options'] {
+  const options = { ...runOptions(s), resolvedColumns };
+  if (s.detector) return options;
+  const { detector: _detector, detectorTime: _time, ...forest } = options;
+  return forest as CheckpointMeta['options'];
 }
 
 const LIBRARY_NAMES: Record<string, string> = {
@@ -84,11 +98,34 @@ const LIBRARY_NAMES: Record<string, string> = {
 
 /** A library option error, reworded with the command's flags. */
 function withFlags(message: string): string {
-  return message.replace(/^rcf score: /, '').replace(/option "(\w+)"/g, (all, key: string) => LIBRARY_NAMES[key] ?? all);
+  return message
+    .replace(/^rcf score: /, '')
+    .replace(/option "(\w+)"/g, (all, key: string) => LIBRARY_NAMES[key] ?? all)
+    .replace(/option (\w+) must/g, (all, key: string) => (LIBRARY_NAMES[key] === undefined ? all : `${LIBRARY_NAMES[key]} must`));
 }
 
-/** Builds the forest (checking the options together, and a checkpoint's state against them). */
-function makeCore(settings: ScoreSettings, columns: string[], state: Uint8Array | undefined): ForestCore {
+/** The columns appended to every output row. */
+function appendedColumns(settings: ScoreSettings): string[] {
+  if (settings.detector) return ['ANOMALY_SCORE', 'ANOMALY_GRADE', 'IS_ANOMALY'];
+  return ['ANOMALY_SCORE', ...(settings.explain ? ['ANOMALY_EXPLANATION'] : [])];
+}
+
+/** What scores the rows: a forest operator's core, or (`--detector`) the anomalyDetector operator's. */
+type Core = ForestCore | DetectorCore;
+
+/** Builds the scorer: the forest (checking the options together, and a checkpoint's state against them) or the detector. */
+function makeCore(settings: ScoreSettings, columns: string[], state: Uint8Array | undefined): Core {
+  if (settings.detector) {
+    const d: Record<string, unknown> = { columns };
+    if (settings.time !== undefined) d.time = settings.time;
+    if (settings.trees !== undefined) d.numberOfTrees = settings.trees;
+    if (settings.sampleSize !== undefined) d.subSampleSize = settings.sampleSize;
+    if (settings.timeDecay !== undefined) d.timeDecay = settings.timeDecay;
+    if (settings.shingleSize !== undefined) d.shingleSize = settings.shingleSize;
+    if (settings.seed !== undefined) d.seed = settings.seed;
+    if (state !== undefined) d.state = state;
+    return detectorCoreFactory('rcf score', d)();
+  }
   const o: Record<string, unknown> = { columns, withDirectionality: settings.directionality };
   if (settings.trees !== undefined) o.numberOfTrees = settings.trees;
   if (settings.sampleSize !== undefined) o.subSampleSize = settings.sampleSize;
@@ -161,7 +198,7 @@ export async function scoreCommand(args: readonly string[], io: CliIo): Promise<
   const files = resolveFiles(settings);
   const name = settings.file ?? '<stdin>';
   const source = new PeekingSource(settings.file === undefined ? (process.stdin as AsyncIterable<Uint8Array>) : createReadStream(settings.file, { highWaterMark: 1 << 20 }));
-  const formatOptions = { name, explain: settings.explain, maxRecordSize: settings.maxRecordSize };
+  const formatOptions = { name, appended: appendedColumns(settings), maxRecordSize: settings.maxRecordSize };
   const notJson = () => {
     if (settings.format === 'csv' && !settings.formatGiven && source.looksLikeJson) {
       throw new UsageError(`${name} looks like JSON Lines (it starts with "{"), not CSV: pass --format jsonl`);
@@ -216,7 +253,7 @@ async function run<R extends InputRow>(
     }
     return detected.scored;
   };
-  const fresh = (): ForestCore | undefined => {
+  const fresh = (): Core | undefined => {
     columns ??= detect();
     if (columns === undefined) return undefined; // no data rows
     try {
@@ -229,7 +266,7 @@ async function run<R extends InputRow>(
   // a fresh forest now: option errors before any file is touched
   let core = settings.resume ? undefined : fresh();
 
-  const headerLine = header === undefined ? undefined : formatCsvRow([...header, 'ANOMALY_SCORE', ...(settings.explain ? ['ANOMALY_EXPLANATION'] : [])]);
+  const headerLine = header === undefined ? undefined : formatCsvRow([...header, ...appendedColumns(settings)]);
   const createdFolder = files.checkpoint?.createFolder === true ? files.checkpoint.folder : undefined;
   const taken: string[] = [];
   let outputOpened = false;
@@ -302,7 +339,7 @@ async function score<R extends InputRow>(
   settings: ScoreSettings,
   files: RunFiles,
   format: InputFormat<R> | undefined,
-  core: ForestCore | undefined,
+  core: Core | undefined,
   columns: string[] | undefined,
   start: Start,
   sample: readonly R[],
@@ -353,7 +390,7 @@ async function score<R extends InputRow>(
     const meta: CheckpointMeta = {
       input: { path: files.input!.real, size: files.inputStat!.size, mtimeMs: files.inputStat!.mtimeMs, format: settings.format },
       output: { path: files.output!.real, bytes: fileSink!.bytes },
-      options: { ...runOptions(settings), resolvedColumns: columns },
+      options: recordedOptions(settings, columns),
       rows,
       line: lastLine,
     };
@@ -364,6 +401,8 @@ async function score<R extends InputRow>(
     try {
       if (format !== undefined) {
         const record = Object.create(null) as Record<string, number>;
+        const unscored: FieldValue[] = appendedColumns(settings).map(() => null);
+        const timeColumn = settings.detector ? settings.time : undefined;
         for await (const row of format.rows) {
           lastLine = row.line;
           if (rows < start.skipRows) {
@@ -374,16 +413,31 @@ async function score<R extends InputRow>(
             continue;
           }
           if (!started) await openOutput();
-          const bad = format.read(row, columns!, record);
+          let bad = format.read(row, columns!, record);
+          let out: Record<string, unknown> | undefined;
           if (bad === undefined) {
-            const out = core!.push(record);
-            await format.write(row, out.ANOMALY_SCORE as number, settings.explain ? (out.ANOMALY_EXPLANATION as string) : null);
+            if (timeColumn !== undefined) {
+              // the detector's timestamp: a CSV field holding a number is epoch milliseconds
+              const t = format.value(row, timeColumn);
+              (record as Record<string, unknown>)[timeColumn] = typeof t === 'string' ? (parseFiniteNumber(t) ?? t) : t;
+            }
+            try {
+              out = core!.push(record);
+            } catch (error) {
+              if (!(error instanceof InvalidRowError)) throw error;
+              bad = new InputError(name, row.line, error.message.replace(/^row \d+: (column "(?:[^"\\]|\\.)*" )?(is )?/, ''), error.column);
+            }
+          }
+          if (out !== undefined) {
+            if (settings.detector) await format.write(row, [out.ANOMALY_SCORE as number, out.ANOMALY_GRADE as number, out.IS_ANOMALY as boolean]);
+            else if (settings.explain) await format.write(row, [out.ANOMALY_SCORE as number, out.ANOMALY_EXPLANATION as string]);
+            else await format.write(row, [out.ANOMALY_SCORE as number]);
           } else if (settings.invalidRows === 'skip') {
             skipped++;
             firstSkip ??= bad;
-            await format.write(row, null, null);
+            await format.write(row, unscored);
           } else {
-            throw new InputError(bad.file, bad.line, `${bad.reason} (--invalid-rows skip writes such rows unscored)`, bad.column);
+            throw new InputError(bad!.file, bad!.line, `${bad!.reason} (--invalid-rows skip writes such rows unscored)`, bad!.column);
           }
           rows++;
           if (rows % settings.checkpointEvery === 0) await save();

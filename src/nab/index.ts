@@ -63,3 +63,4 @@ export {
   type NabRunOptions,
   type NabRunResult,
 } from './run.js';
+export { runNabDetector, type NabDetectorRunOptions, type NabDetectorRunResult } from './detector-run.js';

@@ -11,3 +11,4 @@
  * @packageDocumentation
  */
 export { createRandomCutForestStream, createRandomCutForestWithExplanationStream } from './rcf-node-streams.js';
+export { createAnomalyDetectorStream } from './detector-node-stream.js';

@@ -9,8 +9,20 @@ import {
   type RandomCutForestWithExplanationOptions,
 } from '../stream/rcf-operators.js';
 
+/** What the Transform drives: a forest operator's core or the detector operator's. */
+interface RowCore {
+  skips(): boolean;
+  push(input: unknown): unknown;
+  maybeCheckpoint(): Promise<void> | undefined;
+  end(): void;
+}
+
 function forestTransform(name: string, options: unknown, explain: boolean): Transform {
-  const core = forestCoreFactory(name, options, explain)();
+  return coreTransform(forestCoreFactory(name, options, explain)());
+}
+
+/** @internal An operator core as an object-mode Transform (backpressure, awaited checkpoints). */
+export function coreTransform(core: RowCore): Transform {
   return new Transform({
     objectMode: true,
     transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback) {

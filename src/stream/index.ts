@@ -41,3 +41,12 @@ export {
   type ScoredRow,
   type ExplainedRow,
 } from './rcf-operators.js';
+export {
+  anomalyDetector,
+  MAX_DETECTOR_COLUMNS,
+  EXPECTED_PREFIX,
+  DETECTOR_OPERATOR_STATE_VERSION,
+  type AnomalyDetectorOperatorOptions,
+  type DetectorFields,
+  type DetectedRow,
+} from './detector-operator.js';
