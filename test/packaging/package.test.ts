@@ -131,7 +131,8 @@ describe('the packed package', () => {
     // What the snippets take as given: the user's data, and a forest for the state snippet.
     writeFileSync(
       join(app, 'readme-globals.d.ts'),
-      `declare const readings: { cpu: number; latency: number }[];
+      `declare const readings: { at: string; cpu: number; latency: number }[];
+       declare const points: { t: number; v: number }[];
        declare const values: number[];
        declare const clicks: { at: string; ms: number; page: string }[];
        declare const rows: { value: number }[];
