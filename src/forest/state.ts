@@ -290,14 +290,14 @@ function massOfTree(tree: RandomCutTree, leaves: number[]): number {
 }
 
 /**
- * Checks that the cuts separate the children: every leaf's point, followed down from the root,
+ * @internal Checks that the cuts separate the children (also used by state-binary.ts): every leaf's point, followed down from the root,
  * reaches that leaf (which also rules out two leaves with equal points). Equivalently, a leaf's
  * point lies at or below every cut it is left of and above every cut it is right of; one walk keeps,
  * per coordinate, the tightest of those bounds on the current path (with undo on the way back), so
  * a leaf is checked against the coordinates cut on its path only: in all, at most the work of
  * descending from the root to every leaf, and for a deep chain cut on a few coordinates, linear.
  */
-function checkCuts(tree: RandomCutTree, store: PointStore, t: number): void {
+export function checkCuts(tree: RandomCutTree, store: PointStore, t: number): void {
   const D = tree.dimensions;
   const above = new Float64Array(D).fill(-Infinity); // the point must be > above[d]
   const atMost = new Float64Array(D).fill(Infinity); // and <= atMost[d]
