@@ -25,7 +25,8 @@ import { TreeRandom } from './random.js';
 import { Sampler, SamplerStorage } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
 import { StateError, checkCuts, forestFromState, stateFromBytes } from './state.js';
-import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree, cachesNoBox } from './tree.js';
+import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree, cachesNoBox, roundDown32, roundUp32 } from './tree.js';
+import type { BoxPool } from './box-pool.js';
 import { TreeStorages } from './tree-storage.js';
 
 /** Version of the binary form `toBytes()` writes (the JSON form stays version 1; 2 is not used). */
@@ -544,10 +545,40 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
   const randomStates = new Int32Array(4 * numberOfTrees);
   const storages = new TreeStorages(D, cap, numberOfTrees, !cachesNoBox(o.boxCacheMinMass, cap));
   const samplerStorage = new SamplerStorage(cap, numberOfTrees, Math.max(16, sampleSize));
+  // Boxes are rebuilt bottom-up from the children's (a stack of the completed subtrees' boxes), the
+  // leaves' from each point's float32 rounding computed once: the same values as settleBox's fold
+  // (rounding is monotone, so the rounded minimum is the minimum of the rounded values).
+  const keepsBoxes = !cachesNoBox(o.boxCacheMinMass, cap);
+  const D2 = 2 * D;
+  const pointBoxes = new Float32Array(keepsBoxes ? pointCount * D2 : 0);
+  if (keepsBoxes) {
+    const data = store.data;
+    for (let p = 0; p < pointCount; p++) {
+      const off = store.offset(p);
+      for (let j = 0; j < D; j++) {
+        pointBoxes[p * D2 + j] = roundDown32(data[off + j]!);
+        pointBoxes[p * D2 + D + j] = roundUp32(data[off + j]!);
+      }
+    }
+  }
   const masses = new Int32Array(cap); // per leaf ordinal: sampler entries naming it
   const leafRefs = new Int32Array(cap); // per leaf ordinal: its leaf slot
-  const open = new Int32Array(cap); // internal nodes waiting for a child, root first
-  const hasLeft = new Uint8Array(cap);
+  const ctx: BuildContext = {
+    bytes,
+    store,
+    D,
+    pointCount,
+    dw,
+    pw,
+    keepsBoxes,
+    pointBoxes,
+    boxStack: new Float64Array(keepsBoxes ? 8 * D2 : 0),
+    massStack: new Int32Array(8),
+    masses,
+    leafRefs,
+    open: new Int32Array(cap), // internal nodes waiting for a child, root first
+    hasLeft: new Uint8Array(cap),
+  };
   for (let t = 0; t < numberOfTrees; t++) {
     r.need(16 + sw);
     const rs0 = r.u32();
@@ -577,76 +608,7 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
       masses[ord]!++;
     }
     const tree = new RandomCutTree(D, cap, o.boxCacheMinMass, storages.next());
-    if (leafCount > 0) {
-      const nodeCount = 2 * leafCount - 1;
-      const shapeAt = r.pos;
-      const shapeBytes = (nodeCount + 7) >> 3;
-      const internalAt = shapeAt + shapeBytes;
-      const leavesAt = internalAt + (leafCount - 1) * (dw + 8);
-      r.need(leavesAt - shapeAt + leafCount * pw);
-      if (nodeCount % 8 !== 0 && bytes[internalAt - 1]! >> nodeCount % 8 !== 0) fail(`tree ${t}: values after the preorder`);
-      let ip = internalAt;
-      let lp = leavesAt;
-      let depth = 0;
-      let leaves = 0;
-      let internals = 0;
-      let root = NO_ROOT;
-      let i = 0;
-      read: for (;;) {
-        if (i >= nodeCount) fail(`tree ${t}: preorder ends early`);
-        const internal = (bytes[shapeAt + (i >> 3)]! >> (i & 7)) & 1;
-        i++;
-        if (internal) {
-          if (++internals >= leafCount) fail(`tree ${t}: more than ${leafCount - 1} internal nodes`);
-          const dim = dw === 0 ? 0 : dw === 1 ? bytes[ip]! : dw === 2 ? r.view.getUint16(ip, true) : r.view.getUint32(ip, true);
-          if (dim >= D) fail(`tree ${t} cut dimension + 1 must be an integer from 1 to ${D}, got ${dim + 1}`);
-          const value = r.view.getFloat64(ip + dw, true);
-          if (!Number.isFinite(value)) fail(`tree ${t}: a cut value is not a finite number`);
-          ip += dw + 8;
-          tree.reserve();
-          const nd = tree.allocNode();
-          tree.setCut(nd, dim, value);
-          open[depth] = nd;
-          hasLeft[depth] = 0;
-          depth++;
-          continue;
-        }
-        if (leaves === leafCount) fail(`tree ${t}: more than ${leafCount} leaves`);
-        const pnt = pw === 1 ? bytes[lp]! : pw === 2 ? r.view.getUint16(lp, true) : r.view.getUint32(lp, true);
-        lp += pw;
-        if (pnt >= pointCount) fail(`tree ${t} leaf point must be an integer from 0 to ${pointCount - 1}, got ${pnt}`);
-        const mass = masses[leaves]!;
-        if (mass === 0) fail(`tree ${t}: leaves do not match its sampler`);
-        tree.reserve();
-        const leaf = tree.allocLeaf();
-        tree.leafPoint[leaf] = pnt;
-        tree.leafMass[leaf] = mass;
-        leafRefs[leaves++] = leaf;
-        let child = ~leaf;
-        for (;;) {
-          if (depth === 0) {
-            root = child;
-            break read;
-          }
-          const parent = open[depth - 1]!;
-          if (!hasLeft[depth - 1]) {
-            tree.left[parent] = child;
-            hasLeft[depth - 1] = 1;
-            break;
-          }
-          tree.right[parent] = child;
-          depth--;
-          if (!tree.cachesNothing) tree.mass[parent] = tree.massOf(tree.left[parent]!) + tree.massOf(tree.right[parent]!);
-          tree.settleBox(parent, store);
-          child = parent;
-        }
-      }
-      if (i !== nodeCount || leaves !== leafCount) fail(`tree ${t}: values after the preorder`);
-      tree.root = root;
-      r.pos = lp;
-      checkCuts(tree, store, t);
-      tree.totalMass = size;
-    }
+    if (leafCount > 0) buildTree3(ctx, tree, t, r, leafCount, size);
     const sampler = new Sampler(cap, samplerStorage);
     for (let i = 0; i < size; i++) {
       const ord = ow === 1 ? bytes[entriesAt + i]! : ow === 2 ? r.view.getUint16(entriesAt + 2 * i, true) : r.view.getUint32(entriesAt + 4 * i, true);
@@ -658,6 +620,7 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
     trees.push(tree);
   }
   if (r.pos !== end) fail(`${end - r.pos} bytes left after the last tree`);
+  if (keepsBoxes) for (const tree of trees) trimPool(tree.pool);
   for (let p = 0; p < pointCount; p++) if (store.references(p) === 0) fail(`point ${p} is not sampled by any tree`);
 
   const shingle = new ShingleBuffer(dimensions, k);
@@ -667,4 +630,160 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
   const { boxCacheMinMass: resolvedMass, ...rest } = o;
   const options = boxCacheMinMass > 0 ? { ...rest, boxCacheMinMass: resolvedMass } : rest;
   return new RandomCutForest(options, { store, trees, samplers, randoms, shingle, pointsSeen, recordsSeen });
+}
+
+/** What `buildTree3` shares across the trees of one restore (scratch arrays, widths). */
+interface BuildContext {
+  bytes: Uint8Array;
+  store: PointStore;
+  D: number;
+  pointCount: number;
+  dw: number;
+  pw: number;
+  keepsBoxes: boolean;
+  pointBoxes: Float32Array;
+  boxStack: Float64Array;
+  massStack: Int32Array;
+  masses: Int32Array;
+  leafRefs: Int32Array;
+  open: Int32Array;
+  hasLeft: Uint8Array;
+}
+
+/**
+ * Builds one tree from its shape bits, cuts and leaf points (at `r.pos`), checking structure, cut
+ * coordinates, leaf points and masses, and rebuilding masses and boxes bottom-up; then checks the
+ * cuts. Linear in the tree, no recursion.
+ */
+function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader, leafCount: number, size: number): void {
+  const { bytes, store, D, pointCount, dw, pw, keepsBoxes, pointBoxes, masses, leafRefs, open, hasLeft } = ctx;
+  const D2 = 2 * D;
+  let boxStack = ctx.boxStack;
+  let massStack = ctx.massStack;
+    const nodeCount = 2 * leafCount - 1;
+    const shapeAt = r.pos;
+    const shapeBytes = (nodeCount + 7) >> 3;
+    const internalAt = shapeAt + shapeBytes;
+    const leavesAt = internalAt + (leafCount - 1) * (dw + 8);
+    r.need(leavesAt - shapeAt + leafCount * pw);
+    if (nodeCount % 8 !== 0 && bytes[internalAt - 1]! >> nodeCount % 8 !== 0) fail(`tree ${t}: values after the preorder`);
+    let ip = internalAt;
+    let lp = leavesAt;
+    let depth = 0;
+    let leaves = 0;
+    let internals = 0;
+    let sp = 0; // entries on the mass and box stacks
+    if (keepsBoxes) reservePool(tree.pool, leafCount - 1);
+    let root = NO_ROOT;
+    let i = 0;
+    read: for (;;) {
+      if (i >= nodeCount) fail(`tree ${t}: preorder ends early`);
+      const internal = (bytes[shapeAt + (i >> 3)]! >> (i & 7)) & 1;
+      i++;
+      if (internal) {
+        if (++internals >= leafCount) fail(`tree ${t}: more than ${leafCount - 1} internal nodes`);
+        const dim = dw === 0 ? 0 : dw === 1 ? bytes[ip]! : dw === 2 ? r.view.getUint16(ip, true) : r.view.getUint32(ip, true);
+        if (dim >= D) fail(`tree ${t} cut dimension + 1 must be an integer from 1 to ${D}, got ${dim + 1}`);
+        const value = r.view.getFloat64(ip + dw, true);
+        if (!Number.isFinite(value)) fail(`tree ${t}: a cut value is not a finite number`);
+        ip += dw + 8;
+        tree.reserve();
+        const nd = tree.allocNode();
+        tree.setCut(nd, dim, value);
+        open[depth] = nd;
+        hasLeft[depth] = 0;
+        depth++;
+        continue;
+      }
+      if (leaves === leafCount) fail(`tree ${t}: more than ${leafCount} leaves`);
+      const pnt = pw === 1 ? bytes[lp]! : pw === 2 ? r.view.getUint16(lp, true) : r.view.getUint32(lp, true);
+      lp += pw;
+      if (pnt >= pointCount) fail(`tree ${t} leaf point must be an integer from 0 to ${pointCount - 1}, got ${pnt}`);
+      const mass = masses[leaves]!;
+      if (mass === 0) fail(`tree ${t}: leaves do not match its sampler`);
+      tree.reserve();
+      const leaf = tree.allocLeaf();
+      tree.leafPoint[leaf] = pnt;
+      tree.leafMass[leaf] = mass;
+      leafRefs[leaves++] = leaf;
+      // Push the leaf's mass and box.
+      if (sp === massStack.length) {
+        const grown = new Int32Array(2 * sp);
+        grown.set(massStack);
+        massStack = grown;
+        if (keepsBoxes) {
+          const g = new Float64Array(2 * sp * D2);
+          g.set(boxStack);
+          boxStack = g;
+        }
+      }
+      massStack[sp] = mass;
+      if (keepsBoxes) for (let j = 0; j < D2; j++) boxStack[sp * D2 + j] = pointBoxes[pnt * D2 + j]!;
+      sp++;
+      let child = ~leaf;
+      for (;;) {
+        if (depth === 0) {
+          root = child;
+          break read;
+        }
+        const parent = open[depth - 1]!;
+        if (!hasLeft[depth - 1]) {
+          tree.left[parent] = child;
+          hasLeft[depth - 1] = 1;
+          break;
+        }
+        tree.right[parent] = child;
+        depth--;
+        // Both children complete: the top two entries of the stacks, left below right.
+        sp--;
+        const m = massStack[sp - 1]! + massStack[sp]!;
+        massStack[sp - 1] = m;
+        if (keepsBoxes) {
+          const a = (sp - 1) * D2;
+          const b = sp * D2;
+          for (let j = 0; j < D; j++) {
+            if (boxStack[b + j]! < boxStack[a + j]!) boxStack[a + j] = boxStack[b + j]!;
+            if (boxStack[b + D + j]! > boxStack[a + D + j]!) boxStack[a + D + j] = boxStack[b + D + j]!;
+          }
+          tree.mass[parent] = m;
+          if (m >= tree.boxCacheMass) {
+            const pool = tree.pool;
+            const slot = pool.alloc();
+            tree.boxSlot[parent] = slot;
+            const boxes = pool.boxes; // the allocation may have grown it
+            for (let j = 0; j < D2; j++) boxes[slot * D2 + j] = boxStack[a + j]!;
+          }
+        }
+        child = parent;
+      }
+    }
+    if (i !== nodeCount || leaves !== leafCount) fail(`tree ${t}: values after the preorder`);
+    tree.root = root;
+    r.pos = lp;
+    checkCuts(tree, store, t);
+    tree.totalMass = size;
+}
+
+/**
+ * Makes room in `pool` for `more` slots at once, growing by half at least: the pool's own growth
+ * (a sixteenth at a time, for a live forest's steady size) would copy the pool some 60 times while
+ * a restore fills it.
+ */
+function reservePool(pool: BoxPool, more: number): void {
+  const D2 = 2 * pool.dimensions;
+  const slots = pool.boxes.length / D2;
+  const need = Math.min(pool.maxSlots, pool.used + more);
+  if (need <= slots) return;
+  const grown = new Float32Array(Math.min(pool.maxSlots, Math.max(need, Math.ceil(1.5 * slots))) * D2);
+  grown.set(pool.boxes);
+  pool.boxes = grown;
+}
+
+/** Gives back what `reservePool` took beyond the pool's own growth step. */
+function trimPool(pool: BoxPool): void {
+  const D2 = 2 * pool.dimensions;
+  const slots = pool.boxes.length / D2;
+  const step = Math.max(Math.ceil(pool.used / 16), Math.min(64, Math.max(1, Math.floor(16384 / pool.dimensions))));
+  const keep = Math.min(pool.maxSlots, pool.used + step);
+  if (keep < slots) pool.boxes = pool.boxes.slice(0, keep * D2);
 }
