@@ -213,8 +213,11 @@ export function forestToBytes(forest: RandomCutForest): Uint8Array {
   }
   // Store order (offset, then slot), so that overlapping shingles are stored overlapping again.
   const slots = liveSlots.subarray(0, pointCount);
-  if (store.slotLayout) slots.sort();
-  else {
+  if (store.slotLayout) {
+    // offset = slot x D: slot order, by a scan of the marks (no sort).
+    let i = 0;
+    for (let slot = 0; slot < denseOf.length; slot++) if (denseOf[slot] === 0) slots[i++] = slot;
+  } else {
     const radix = store.maxSlots;
     const order = new Float64Array(pointCount);
     for (let i = 0; i < pointCount; i++) order[i] = store.offset(slots[i]!) * radix + slots[i]!;
@@ -572,8 +575,10 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
     pw,
     keepsBoxes,
     pointBoxes,
-    boxStack: new Float64Array(keepsBoxes ? 8 * D2 : 0),
-    massStack: new Int32Array(8),
+    boxStack: new Float32Array(keepsBoxes ? 64 * D2 : 0),
+    massStack: new Int32Array(64),
+    boxFrom: new Int32Array(64),
+    boxIn: new Uint8Array(64),
     masses,
     leafRefs,
     open: new Int32Array(cap), // internal nodes waiting for a child, root first
@@ -642,8 +647,11 @@ interface BuildContext {
   pw: number;
   keepsBoxes: boolean;
   pointBoxes: Float32Array;
-  boxStack: Float64Array;
+  boxStack: Float32Array;
   massStack: Int32Array;
+  boxFrom: Int32Array;
+  /** 1: the entry's box is in boxStack, 0: in pointBoxes. */
+  boxIn: Uint8Array;
   masses: Int32Array;
   leafRefs: Int32Array;
   open: Int32Array;
@@ -660,6 +668,8 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
   const D2 = 2 * D;
   let boxStack = ctx.boxStack;
   let massStack = ctx.massStack;
+  let boxFrom = ctx.boxFrom; // where each stack entry's box is: offset in boxStack or pointBoxes
+  let boxIn = ctx.boxIn;
     const nodeCount = 2 * leafCount - 1;
     const shapeAt = r.pos;
     const shapeBytes = (nodeCount + 7) >> 3;
@@ -706,19 +716,26 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
       tree.leafPoint[leaf] = pnt;
       tree.leafMass[leaf] = mass;
       leafRefs[leaves++] = leaf;
-      // Push the leaf's mass and box.
+      // Push the leaf's mass and box (by reference: its point's box).
       if (sp === massStack.length) {
         const grown = new Int32Array(2 * sp);
         grown.set(massStack);
-        massStack = grown;
+        massStack = ctx.massStack = grown;
+        const from = new Int32Array(2 * sp);
+        from.set(boxFrom);
+        boxFrom = ctx.boxFrom = from;
+        const inStack = new Uint8Array(2 * sp);
+        inStack.set(boxIn);
+        boxIn = ctx.boxIn = inStack;
         if (keepsBoxes) {
-          const g = new Float64Array(2 * sp * D2);
+          const g = new Float32Array(2 * sp * D2);
           g.set(boxStack);
-          boxStack = g;
+          boxStack = ctx.boxStack = g;
         }
       }
       massStack[sp] = mass;
-      if (keepsBoxes) for (let j = 0; j < D2; j++) boxStack[sp * D2 + j] = pointBoxes[pnt * D2 + j]!;
+      boxFrom[sp] = pnt * D2;
+      boxIn[sp] = 0;
       sp++;
       let child = ~leaf;
       for (;;) {
@@ -734,24 +751,35 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
         }
         tree.right[parent] = child;
         depth--;
-        // Both children complete: the top two entries of the stacks, left below right.
+        // Both children complete: the top two entries of the stacks, left below right. The
+        // parent's box goes to the stack (left first, as settleBox folds).
         sp--;
         const m = massStack[sp - 1]! + massStack[sp]!;
         massStack[sp - 1] = m;
         if (keepsBoxes) {
-          const a = (sp - 1) * D2;
-          const b = sp * D2;
+          const out = (sp - 1) * D2;
+          const A = boxIn[sp - 1] ? boxStack : pointBoxes;
+          const ao = boxFrom[sp - 1]!;
+          const B = boxIn[sp] ? boxStack : pointBoxes;
+          const bo = boxFrom[sp]!;
           for (let j = 0; j < D; j++) {
-            if (boxStack[b + j]! < boxStack[a + j]!) boxStack[a + j] = boxStack[b + j]!;
-            if (boxStack[b + D + j]! > boxStack[a + D + j]!) boxStack[a + D + j] = boxStack[b + D + j]!;
+            const x = A[ao + j]!;
+            const y = B[bo + j]!;
+            boxStack[out + j] = y < x ? y : x;
+            const u = A[ao + D + j]!;
+            const v = B[bo + D + j]!;
+            boxStack[out + D + j] = v > u ? v : u;
           }
+          boxFrom[sp - 1] = out;
+          boxIn[sp - 1] = 1;
           tree.mass[parent] = m;
           if (m >= tree.boxCacheMass) {
             const pool = tree.pool;
             const slot = pool.alloc();
             tree.boxSlot[parent] = slot;
             const boxes = pool.boxes; // the allocation may have grown it
-            for (let j = 0; j < D2; j++) boxes[slot * D2 + j] = boxStack[a + j]!;
+            const so = slot * D2;
+            for (let j = 0; j < D2; j++) boxes[so + j] = boxStack[out + j]!;
           }
         }
         child = parent;

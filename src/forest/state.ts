@@ -299,6 +299,10 @@ function massOfTree(tree: RandomCutTree, leaves: number[]): number {
  */
 export function checkCuts(tree: RandomCutTree, store: PointStore, t: number): void {
   const D = tree.dimensions;
+  if (D === 1) {
+    checkCuts1(tree, store, t);
+    return;
+  }
   const above = new Float64Array(D).fill(-Infinity); // the point must be > above[d]
   const atMost = new Float64Array(D).fill(Infinity); // and <= atMost[d]
   const uses = new Int32Array(D); // cuts on coordinate d along the path
@@ -365,6 +369,40 @@ export function checkCuts(tree: RandomCutTree, store: PointStore, t: number): vo
       phases.pop();
       saved.pop();
     }
+  }
+}
+
+/**
+ * `checkCuts` for one coordinate: every leaf's point reaches its leaf iff, in order (left subtree,
+ * cut, right subtree), the values alternate leaf <= cut < leaf <= cut < ... (a leaf left of a cut
+ * lies at or below it through the chain, one right of it above it; and each link is such a pair).
+ * One in-order walk with an explicit stack.
+ */
+function checkCuts1(tree: RandomCutTree, store: PointStore, t: number): void {
+  const data = store.data;
+  const left = tree.left;
+  const right = tree.right;
+  const cutValue = tree.cutValue;
+  const stack: number[] = [];
+  let last = -Infinity; // the last value in order
+  let lastIsCut = true; // so the first leaf only needs > -Infinity
+  let ref = tree.root;
+  for (;;) {
+    while (ref >= 0) {
+      stack.push(ref);
+      ref = left[ref]!;
+    }
+    const x = data[store.offset(tree.leafPoint[~ref]!)]!;
+    if (!(lastIsCut ? x > last : false)) fail(`tree ${t}: a cut does not separate its children`);
+    last = x;
+    lastIsCut = false;
+    if (stack.length === 0) return;
+    const n = stack.pop()!;
+    const c = cutValue[n]!;
+    if (!(last <= c)) fail(`tree ${t}: a cut does not separate its children`);
+    last = c;
+    lastIsCut = true;
+    ref = right[n]!;
   }
 }
 
