@@ -64,21 +64,32 @@ export function crc32Fast(bytes: Uint8Array, start = 0, end = bytes.length): num
   const T = CRC_TABLES;
   let c = 0xffffffff;
   let i = start;
-  for (; i + 8 <= end; i += 8) {
-    const a = c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
-    c =
-      T[1792 + (a & 0xff)]! ^
-      T[1536 + ((a >>> 8) & 0xff)]! ^
-      T[1280 + ((a >>> 16) & 0xff)]! ^
-      T[1024 + (a >>> 24)]! ^
-      T[768 + bytes[i + 4]!]! ^
-      T[512 + bytes[i + 5]!]! ^
-      T[256 + bytes[i + 6]!]! ^
-      T[bytes[i + 7]!]!;
+  // Byte by byte up to a 4-byte boundary of the buffer, then two 32-bit words a step (little-endian
+  // platforms; elsewhere bytes all the way).
+  if (LITTLE_ENDIAN && end - i >= 64) {
+    while ((bytes.byteOffset + i) & 3) c = T[(c ^ bytes[i++]!) & 0xff]! ^ (c >>> 8);
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, (end - i) >> 2);
+    const n = words.length & ~1;
+    for (let w = 0; w < n; w += 2) {
+      const a = c ^ words[w]!;
+      const b = words[w + 1]!;
+      c =
+        T[1792 + (a & 0xff)]! ^
+        T[1536 + ((a >>> 8) & 0xff)]! ^
+        T[1280 + ((a >>> 16) & 0xff)]! ^
+        T[1024 + (a >>> 24)]! ^
+        T[768 + (b & 0xff)]! ^
+        T[512 + ((b >>> 8) & 0xff)]! ^
+        T[256 + ((b >>> 16) & 0xff)]! ^
+        T[b >>> 24]!;
+    }
+    i += 4 * n;
   }
   for (; i < end; i++) c = T[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // ---------------------------------------------------------------------------------------------
 // writer
@@ -130,57 +141,69 @@ function widthFor(max: number): number {
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /**
- * The smallest k <= 15 such that every value is exactly `m / 10^k` for an integer m with
- * |zigzag(m)| < 2^32, or -1. The decoder computes `m / 10^k`, one correctly rounded division, so the
- * check is that same division giving back the value's bits (Object.is also tells -0 from 0).
+ * The values as integers m with `m / 10^k` giving back each value's exact bits, for the smallest
+ * k <= 15 that works for all (|m| < 2^31 - 1), or null. The decoder computes `m / 10^k`, one
+ * correctly rounded division, so the check is that same division (Object.is also tells -0 from 0,
+ * which an integer cannot carry).
  */
-function decimalScale(values: Float64Array, n: number): number {
+function decimalIntegers(values: Float64Array, n: number): { k: number; ints: Int32Array } | null {
+  const ints = new Int32Array(n);
   let k = 0;
+  let p = 1;
+  let since = 0; // values from here on were checked at the current k
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    while (k < 16) {
-      const m = Math.round(v * POW10[k]!);
-      if (Math.abs(m) < 0x7fffffff && Object.is(m / POW10[k]!, v) && !Object.is(m, -0)) break;
-      k++;
+    for (;;) {
+      const m = Math.round(v * p);
+      if (Math.abs(m) < 0x7fffffff && Object.is(m / p, v) && !Object.is(m, -0)) {
+        ints[i] = m;
+        break;
+      }
+      if (++k === 16) return null;
+      p = POW10[k]!;
+      since = i;
     }
-    if (k === 16) return -1;
   }
-  // k only grew: check every value at the final k.
-  const p = POW10[k]!;
-  for (let i = 0; i < n; i++) {
+  // Values before `since` were checked at a smaller k: check them again at the final one.
+  for (let i = 0; i < since; i++) {
     const v = values[i]!;
     const m = Math.round(v * p);
-    if (!(Math.abs(m) < 0x7fffffff && Object.is(m / p, v) && !Object.is(m, -0))) return -1;
+    if (!(Math.abs(m) < 0x7fffffff && Object.is(m / p, v) && !Object.is(m, -0))) return null;
+    ints[i] = m;
   }
-  return k;
+  return { k, ints };
 }
 
-const zigzag = (m: number): number => (m >= 0 ? 2 * m : -2 * m - 1);
 const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
 function writeValues(w: Writer, values: Float64Array, n: number): void {
-  const k = decimalScale(values, n);
-  if (k < 0) {
+  const dec = decimalIntegers(values, n);
+  if (dec === null) {
     w.ensure(1 + 8 * n);
     w.u8(0);
     for (let i = 0; i < n; i++) w.f64(values[i]!);
     return;
   }
-  const p = POW10[k]!;
+  const ints = dec.ints;
   let max = 0;
-  for (let i = 0; i < n; i++) max = Math.max(max, zigzag(Math.round(values[i]! * p)));
+  for (let i = 0; i < n; i++) {
+    const m = ints[i]!;
+    const z = ((m << 1) ^ (m >> 31)) >>> 0; // zigzag, as unsigned
+    ints[i] = z;
+    if (z > max) max = z;
+  }
   const width = max < 0x100 ? 1 : max < 0x10000 ? 2 : max < 0x1000000 ? 3 : 4;
   w.ensure(3 + width * n);
   w.u8(1);
-  w.u8(k);
+  w.u8(dec.k);
   w.u8(width);
   const buf = w.buf;
   let pos = w.pos;
   for (let i = 0; i < n; i++) {
-    let z = zigzag(Math.round(values[i]! * p));
+    let z = ints[i]!;
     for (let b = 0; b < width; b++) {
       buf[pos++] = z & 0xff;
-      z = Math.floor(z / 256);
+      z >>>= 8;
     }
   }
   w.pos = pos;
@@ -583,6 +606,7 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
     leafRefs,
     open: new Int32Array(cap), // internal nodes waiting for a child, root first
     hasLeft: new Uint8Array(cap),
+    trees: numberOfTrees,
   };
   for (let t = 0; t < numberOfTrees; t++) {
     r.need(16 + sw);
@@ -656,6 +680,8 @@ interface BuildContext {
   leafRefs: Int32Array;
   open: Int32Array;
   hasLeft: Uint8Array;
+  /** Trees in the forest (a first tree reserves box slots for all, as if they were alike). */
+  trees: number;
 }
 
 /**
@@ -683,7 +709,12 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
     let leaves = 0;
     let internals = 0;
     let sp = 0; // entries on the mass and box stacks
-    if (keepsBoxes) reservePool(tree.pool, leafCount - 1);
+    if (keepsBoxes) {
+      // The first tree of a pool reserves for as many trees as the rest of the body can hold (each
+      // writes `size` keys of 8 bytes), so memory still follows the content.
+      const alike = tree.pool.used === 0 ? Math.min(ctx.trees, 1 + Math.floor((r.end - r.pos) / (8 * size))) : 1;
+      reservePool(tree.pool, (leafCount - 1) * alike);
+    }
     let root = NO_ROOT;
     let i = 0;
     read: for (;;) {
@@ -762,14 +793,7 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
           const ao = boxFrom[sp - 1]!;
           const B = boxIn[sp] ? boxStack : pointBoxes;
           const bo = boxFrom[sp]!;
-          for (let j = 0; j < D; j++) {
-            const x = A[ao + j]!;
-            const y = B[bo + j]!;
-            boxStack[out + j] = y < x ? y : x;
-            const u = A[ao + D + j]!;
-            const v = B[bo + D + j]!;
-            boxStack[out + D + j] = v > u ? v : u;
-          }
+          mergeBoxes(A, ao, B, bo, boxStack, out, D);
           boxFrom[sp - 1] = out;
           boxIn[sp - 1] = 1;
           tree.mass[parent] = m;
@@ -778,8 +802,7 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
             const slot = pool.alloc();
             tree.boxSlot[parent] = slot;
             const boxes = pool.boxes; // the allocation may have grown it
-            const so = slot * D2;
-            for (let j = 0; j < D2; j++) boxes[so + j] = boxStack[out + j]!;
+            copyBox(boxStack, out, boxes, slot * D2, D2);
           }
         }
         child = parent;
@@ -814,4 +837,20 @@ function trimPool(pool: BoxPool): void {
   const step = Math.max(Math.ceil(pool.used / 16), Math.min(64, Math.max(1, Math.floor(16384 / pool.dimensions))));
   const keep = Math.min(pool.maxSlots, pool.used + step);
   if (keep < slots) pool.boxes = pool.boxes.slice(0, keep * D2);
+}
+
+/** `out` box = the union of boxes a and b (mins then maxes), a's value kept on ties. */
+function mergeBoxes(a: Float32Array, ao: number, b: Float32Array, bo: number, out: Float32Array, oo: number, D: number): void {
+  for (let j = 0; j < D; j++) {
+    const x = a[ao + j]!;
+    const y = b[bo + j]!;
+    out[oo + j] = y < x ? y : x;
+    const u = a[ao + D + j]!;
+    const v = b[bo + D + j]!;
+    out[oo + D + j] = v > u ? v : u;
+  }
+}
+
+function copyBox(from: Float32Array, fo: number, to: Float32Array, to0: number, n: number): void {
+  for (let j = 0; j < n; j++) to[to0 + j] = from[fo + j]!;
 }
