@@ -181,7 +181,7 @@ function writeValues(w: Writer, values: Float64Array, n: number): void {
   if (dec === null) {
     w.ensure(1 + 8 * n);
     w.u8(0);
-    for (let i = 0; i < n; i++) w.f64(values[i]!);
+    writeF64s(w, values, n);
     return;
   }
   const ints = dec.ints;
@@ -313,6 +313,7 @@ export function forestToBytes(forest: RandomCutForest): Uint8Array {
   const ow = widthFor(cap - 1);
   const pw = widthFor(pointCount);
   const dw = D === 1 ? 0 : widthFor(D - 1);
+  const keyScratch = new Float64Array(cap);
   const order = new Int32Array(2 * cap); // one tree's refs in preorder
   const stack = new Int32Array(2 * cap + 1);
   let ordinalOf = new Int32Array(0);
@@ -340,7 +341,8 @@ export function forestToBytes(forest: RandomCutForest): Uint8Array {
     const rs = forest.randoms[t]!.getState();
     for (let i = 0; i < 4; i++) w.u32(rs[i]!);
     w.uint(size, sw);
-    for (let i = 0; i < size; i++) w.f64(sampler.keyAt(i));
+    for (let i = 0; i < size; i++) keyScratch[i] = sampler.keyAt(i);
+    writeF64s(w, keyScratch, size);
     for (let i = 0; i < size; i++) w.uint(ordinalOf[sampler.leafAt(i)]!, ow);
     w.uint(leaves, sw);
     const buf = w.buf;
@@ -524,7 +526,7 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
   const mode = r.u8();
   if (mode === 0) {
     r.need(8 * n);
-    for (let i = 0; i < n; i++) values[i] = r.f64();
+    readF64s(r, values, n);
   } else if (mode === 1) {
     r.need(2);
     const scale = r.u8();
@@ -587,6 +589,7 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
       }
     }
   }
+  const keys = new Float64Array(cap); // one sampler's keys
   const masses = new Int32Array(cap); // per leaf ordinal: sampler entries naming it
   const leafRefs = new Int32Array(cap); // per leaf ordinal: its leaf slot
   const ctx: BuildContext = {
@@ -620,11 +623,11 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
       fail(`tree ${t} samples: ${size} entries, but pointsSeen ${pointsSeen} and subSampleSize ${subSampleSize} make every sampler hold ${sampleSize}`);
     }
     r.need(size * (8 + ow) + sw);
-    const keysAt = r.pos;
+    readF64s(r, keys, size);
     for (let i = 0; i < size; i++) {
-      const key = r.f64();
+      const key = keys[i]!;
       if (!Number.isFinite(key)) fail(`tree ${t} keys[${i}] is not a finite number`);
-      if (i > 0 && !(r.view.getFloat64(keysAt + 8 * ((i - 1) >> 1), true) >= key)) fail(`tree ${t}: sampler keys are not a max-heap`);
+      if (i > 0 && !(keys[(i - 1) >> 1]! >= key)) fail(`tree ${t}: sampler keys are not a max-heap`);
     }
     const entriesAt = r.pos;
     r.pos += size * ow;
@@ -643,7 +646,7 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
       const ord = ow === 1 ? bytes[entriesAt + i]! : ow === 2 ? r.view.getUint16(entriesAt + 2 * i, true) : r.view.getUint32(entriesAt + 4 * i, true);
       const leaf = leafRefs[ord]!;
       store.incRef(tree.leafPoint[leaf]!);
-      sampler.appendRaw(r.view.getFloat64(keysAt + 8 * i, true), leaf);
+      sampler.appendRaw(keys[i]!, leaf);
     }
     samplers.push(sampler);
     trees.push(tree);
@@ -853,4 +856,20 @@ function mergeBoxes(a: Float32Array, ao: number, b: Float32Array, bo: number, ou
 
 function copyBox(from: Float32Array, fo: number, to: Float32Array, to0: number, n: number): void {
   for (let j = 0; j < n; j++) to[to0 + j] = from[fo + j]!;
+}
+
+/** Writes `n` float64 values (little-endian): one copy of their bytes on a little-endian platform. */
+function writeF64s(w: Writer, values: Float64Array, n: number): void {
+  if (LITTLE_ENDIAN) {
+    w.buf.set(new Uint8Array(values.buffer, values.byteOffset, 8 * n), w.pos);
+    w.pos += 8 * n;
+  } else for (let i = 0; i < n; i++) w.f64(values[i]!);
+}
+
+/** Reads `n` float64 values into `out` (the caller has checked that the bytes are there). */
+function readF64s(r: Reader, out: Float64Array, n: number): void {
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(out.buffer, out.byteOffset, 8 * n).set(r.bytes.subarray(r.pos, r.pos + 8 * n));
+    r.pos += 8 * n;
+  } else for (let i = 0; i < n; i++) out[i] = r.f64();
 }
