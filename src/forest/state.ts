@@ -1,6 +1,8 @@
 /**
- * The state of a forest as data: a plain JSON form and a compact binary form, both carrying a format
- * version. Restoring goes through one path that validates everything before any forest exists, so a
+ * The state of a forest as data: a plain JSON form (version 1) and the version-1 binary form, both
+ * carrying a format version. `toBytes()` now writes binary version 3 (state-binary.ts, straight from
+ * the forest's arrays); `stateToBytes` / `stateFromBytes` stay for reading (and, in tests, writing)
+ * version-1 bytes. Restoring goes through one path that validates everything before any forest exists, so a
  * bad state is refused whole.
  *
  * What is saved: options (with the seed), counters, the shingle, the live points once each, and per
@@ -22,7 +24,8 @@ import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree, cachesNoBox } from './tree.js';
 import { TreeStorages, type TreeStorage } from './tree-storage.js';
 
 /**
- * Current version of both state formats.
+ * Version of the JSON form and of the version-1 binary form (`toBytes()` writes version 3:
+ * `BINARY_STATE_VERSION` in state-binary.ts; `fromBytes()` reads 1 and 3).
  * @example
  * forest.toJSON().version === STATE_VERSION; // true
  */
