@@ -309,68 +309,68 @@ export function checkCuts(tree: RandomCutTree, store: PointStore, t: number): vo
   const above = new Float64Array(D).fill(-Infinity); // the point must be > above[d]
   const atMost = new Float64Array(D).fill(Infinity); // and <= atMost[d]
   const uses = new Int32Array(D); // cuts on coordinate d along the path
-  const active: number[] = []; // coordinates with uses > 0, in any order
+  const active = new Int32Array(D); // coordinates with uses > 0, in any order: active[0 .. nActive)
+  let nActive = 0;
   const where = new Int32Array(D); // position of d in active
   const data = store.data;
-  // Frames: a node ref and its phase (0: go left, 1: go right, 2: leave); the bound replaced on the way down.
-  const refs: number[] = [tree.root];
-  const phases: number[] = [0];
-  const saved: number[] = [0];
-  const use = (d: number): void => {
-    if (uses[d]++ === 0) {
-      where[d] = active.length;
-      active.push(d);
-    }
-  };
-  const unuse = (d: number): void => {
-    if (--uses[d] === 0) {
-      const last = active.pop()!;
-      if (last !== d) {
-        active[where[d]!] = last;
-        where[last] = where[d]!;
-      }
-    }
-  };
-  while (refs.length > 0) {
-    const top = refs.length - 1;
-    const ref = refs[top]!;
+  const left = tree.left;
+  const right = tree.right;
+  const cutValue = tree.cutValue;
+  // Frames: a node ref and its phase (0: go left, 1: go right, 2: leave); the bound replaced on the
+  // way down. At most one frame per internal node on the path, plus the leaf.
+  const cap = tree.capacity + 1;
+  const refs = new Int32Array(cap);
+  const phases = new Uint8Array(cap);
+  const saved = new Float64Array(cap);
+  let top = 0;
+  refs[top] = tree.root;
+  phases[top] = 0;
+  top++;
+  while (top > 0) {
+    const f = top - 1;
+    const ref = refs[f]!;
     if (ref < 0) {
       const off = store.offset(tree.leafPoint[~ref]!);
-      for (let i = 0; i < active.length; i++) {
+      for (let i = 0; i < nActive; i++) {
         const d = active[i]!;
         const x = data[off + d]!;
         if (!(x > above[d]! && x <= atMost[d]!)) fail(`tree ${t}: a cut does not separate its children`);
       }
-      refs.pop();
-      phases.pop();
-      saved.pop();
+      top--;
       continue;
     }
     const d = tree.cutDimension(ref);
-    const v = tree.cutValue[ref]!;
-    const phase = phases[top]!;
+    const v = cutValue[ref]!;
+    const phase = phases[f]!;
     if (phase === 0) {
-      phases[top] = 1;
-      saved[top] = atMost[d]!;
+      phases[f] = 1;
+      saved[f] = atMost[d]!;
       if (v < atMost[d]!) atMost[d] = v;
-      use(d);
-      refs.push(tree.left[ref]!);
-      phases.push(0);
-      saved.push(0);
+      if (uses[d]++ === 0) {
+        where[d] = nActive;
+        active[nActive++] = d;
+      }
+      refs[top] = left[ref]!;
+      phases[top] = 0;
+      top++;
     } else if (phase === 1) {
-      phases[top] = 2;
-      atMost[d] = saved[top]!;
-      saved[top] = above[d]!;
+      phases[f] = 2;
+      atMost[d] = saved[f]!;
+      saved[f] = above[d]!;
       if (v > above[d]!) above[d] = v;
-      refs.push(tree.right[ref]!);
-      phases.push(0);
-      saved.push(0);
+      refs[top] = right[ref]!;
+      phases[top] = 0;
+      top++;
     } else {
-      above[d] = saved[top]!;
-      unuse(d);
-      refs.pop();
-      phases.pop();
-      saved.pop();
+      above[d] = saved[f]!;
+      if (--uses[d] === 0) {
+        const last = active[--nActive]!;
+        if (last !== d) {
+          active[where[d]!] = last;
+          where[last] = where[d]!;
+        }
+      }
+      top--;
     }
   }
 }
