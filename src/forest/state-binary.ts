@@ -699,123 +699,140 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
   let massStack = ctx.massStack;
   let boxFrom = ctx.boxFrom; // where each stack entry's box is: offset in boxStack or pointBoxes
   let boxIn = ctx.boxIn;
-    const nodeCount = 2 * leafCount - 1;
-    const shapeAt = r.pos;
-    const shapeBytes = (nodeCount + 7) >> 3;
-    const internalAt = shapeAt + shapeBytes;
-    const leavesAt = internalAt + (leafCount - 1) * (dw + 8);
-    r.need(leavesAt - shapeAt + leafCount * pw);
-    if (nodeCount % 8 !== 0 && bytes[internalAt - 1]! >> nodeCount % 8 !== 0) fail(`tree ${t}: values after the preorder`);
-    let ip = internalAt;
-    let lp = leavesAt;
-    let depth = 0;
-    let leaves = 0;
-    let internals = 0;
-    let sp = 0; // entries on the mass and box stacks
-    if (keepsBoxes) {
-      // The first tree of a pool reserves for as many trees as the rest of the body can hold (each
-      // writes `size` keys of 8 bytes), so memory still follows the content.
-      const alike = tree.pool.used === 0 ? Math.min(ctx.trees, 1 + Math.floor((r.end - r.pos) / (8 * size))) : 1;
-      reservePool(tree.pool, (leafCount - 1) * alike);
-    }
-    let root = NO_ROOT;
-    let i = 0;
-    read: for (;;) {
-      if (i >= nodeCount) fail(`tree ${t}: preorder ends early`);
-      const internal = (bytes[shapeAt + (i >> 3)]! >> (i & 7)) & 1;
-      i++;
-      if (internal) {
-        if (++internals >= leafCount) fail(`tree ${t}: more than ${leafCount - 1} internal nodes`);
-        const dim = dw === 0 ? 0 : dw === 1 ? bytes[ip]! : dw === 2 ? r.view.getUint16(ip, true) : r.view.getUint32(ip, true);
-        if (dim >= D) fail(`tree ${t} cut dimension + 1 must be an integer from 1 to ${D}, got ${dim + 1}`);
-        const value = r.view.getFloat64(ip + dw, true);
-        if (!Number.isFinite(value)) fail(`tree ${t}: a cut value is not a finite number`);
-        ip += dw + 8;
-        tree.reserve();
-        const nd = tree.allocNode();
-        tree.setCut(nd, dim, value);
-        open[depth] = nd;
-        hasLeft[depth] = 0;
-        depth++;
-        continue;
-      }
-      if (leaves === leafCount) fail(`tree ${t}: more than ${leafCount} leaves`);
-      const pnt = pw === 1 ? bytes[lp]! : pw === 2 ? r.view.getUint16(lp, true) : r.view.getUint32(lp, true);
-      lp += pw;
-      if (pnt >= pointCount) fail(`tree ${t} leaf point must be an integer from 0 to ${pointCount - 1}, got ${pnt}`);
-      const mass = masses[leaves]!;
-      if (mass === 0) fail(`tree ${t}: leaves do not match its sampler`);
+  const nodeCount = 2 * leafCount - 1;
+  const shapeAt = r.pos;
+  const shapeBytes = (nodeCount + 7) >> 3;
+  const internalAt = shapeAt + shapeBytes;
+  const leavesAt = internalAt + (leafCount - 1) * (dw + 8);
+  r.need(leavesAt - shapeAt + leafCount * pw);
+  if (nodeCount % 8 !== 0 && bytes[internalAt - 1]! >> nodeCount % 8 !== 0) fail(`tree ${t}: values after the preorder`);
+  let ip = internalAt;
+  let lp = leavesAt;
+  let depth = 0;
+  let leaves = 0;
+  let internals = 0;
+  // One coordinate: the cut check runs here, in order (see checkCuts1 in state.ts); `last` is the
+  // last leaf value or cut seen in order.
+  const oneD = D === 1;
+  const data = store.data;
+  let last = -Infinity;
+  let sp = 0; // entries on the mass and box stacks
+  if (keepsBoxes) {
+    // The first tree of a pool reserves for as many trees as the rest of the body can hold (each
+    // writes `size` keys of 8 bytes), so memory still follows the content.
+    const alike = tree.pool.used === 0 ? Math.min(ctx.trees, 1 + Math.floor((r.end - r.pos) / (8 * size))) : 1;
+    reservePool(tree.pool, (leafCount - 1) * alike);
+  }
+  let root = NO_ROOT;
+  let i = 0;
+  read: for (;;) {
+    if (i >= nodeCount) fail(`tree ${t}: preorder ends early`);
+    const internal = (bytes[shapeAt + (i >> 3)]! >> (i & 7)) & 1;
+    i++;
+    if (internal) {
+      if (++internals >= leafCount) fail(`tree ${t}: more than ${leafCount - 1} internal nodes`);
+      const dim = dw === 0 ? 0 : dw === 1 ? bytes[ip]! : dw === 2 ? r.view.getUint16(ip, true) : r.view.getUint32(ip, true);
+      if (dim >= D) fail(`tree ${t} cut dimension + 1 must be an integer from 1 to ${D}, got ${dim + 1}`);
+      const value = r.view.getFloat64(ip + dw, true);
+      if (!Number.isFinite(value)) fail(`tree ${t}: a cut value is not a finite number`);
+      ip += dw + 8;
       tree.reserve();
-      const leaf = tree.allocLeaf();
-      tree.leafPoint[leaf] = pnt;
-      tree.leafMass[leaf] = mass;
-      leafRefs[leaves++] = leaf;
-      // Push the leaf's mass and box (by reference: its point's box).
-      if (sp === massStack.length) {
-        const grown = new Int32Array(2 * sp);
-        grown.set(massStack);
-        massStack = ctx.massStack = grown;
-        const from = new Int32Array(2 * sp);
-        from.set(boxFrom);
-        boxFrom = ctx.boxFrom = from;
-        const inStack = new Uint8Array(2 * sp);
-        inStack.set(boxIn);
-        boxIn = ctx.boxIn = inStack;
-        if (keepsBoxes) {
-          const g = new Float32Array(2 * sp * D2);
-          g.set(boxStack);
-          boxStack = ctx.boxStack = g;
-        }
-      }
-      massStack[sp] = mass;
-      boxFrom[sp] = pnt * D2;
-      boxIn[sp] = 0;
-      sp++;
-      let child = ~leaf;
-      for (;;) {
-        if (depth === 0) {
-          root = child;
-          break read;
-        }
-        const parent = open[depth - 1]!;
-        if (!hasLeft[depth - 1]) {
-          tree.left[parent] = child;
-          hasLeft[depth - 1] = 1;
-          break;
-        }
-        tree.right[parent] = child;
-        depth--;
-        // Both children complete: the top two entries of the stacks, left below right. The
-        // parent's box goes to the stack (left first, as settleBox folds).
-        sp--;
-        const m = massStack[sp - 1]! + massStack[sp]!;
-        massStack[sp - 1] = m;
-        if (keepsBoxes) {
-          const out = (sp - 1) * D2;
-          const A = boxIn[sp - 1] ? boxStack : pointBoxes;
-          const ao = boxFrom[sp - 1]!;
-          const B = boxIn[sp] ? boxStack : pointBoxes;
-          const bo = boxFrom[sp]!;
-          mergeBoxes(A, ao, B, bo, boxStack, out, D);
-          boxFrom[sp - 1] = out;
-          boxIn[sp - 1] = 1;
-          tree.mass[parent] = m;
-          if (m >= tree.boxCacheMass) {
-            const pool = tree.pool;
-            const slot = pool.alloc();
-            tree.boxSlot[parent] = slot;
-            const boxes = pool.boxes; // the allocation may have grown it
-            copyBox(boxStack, out, boxes, slot * D2, D2);
-          }
-        }
-        child = parent;
+      const nd = tree.allocNode();
+      tree.setCut(nd, dim, value);
+      open[depth] = nd;
+      hasLeft[depth] = 0;
+      depth++;
+      continue;
+    }
+    if (leaves === leafCount) fail(`tree ${t}: more than ${leafCount} leaves`);
+    const pnt = pw === 1 ? bytes[lp]! : pw === 2 ? r.view.getUint16(lp, true) : r.view.getUint32(lp, true);
+    lp += pw;
+    if (pnt >= pointCount) fail(`tree ${t} leaf point must be an integer from 0 to ${pointCount - 1}, got ${pnt}`);
+    const mass = masses[leaves]!;
+    if (mass === 0) fail(`tree ${t}: leaves do not match its sampler`);
+    if (oneD) {
+      // In order, a leaf follows a cut (or starts): it must lie above it.
+      const x = data[store.offset(pnt)]!;
+      if (!(x > last)) fail(`tree ${t}: a cut does not separate its children`);
+      last = x;
+    }
+    tree.reserve();
+    const leaf = tree.allocLeaf();
+    tree.leafPoint[leaf] = pnt;
+    tree.leafMass[leaf] = mass;
+    leafRefs[leaves++] = leaf;
+    // Push the leaf's mass and box (by reference: its point's box).
+    if (sp === massStack.length) {
+      const grown = new Int32Array(2 * sp);
+      grown.set(massStack);
+      massStack = ctx.massStack = grown;
+      const from = new Int32Array(2 * sp);
+      from.set(boxFrom);
+      boxFrom = ctx.boxFrom = from;
+      const inStack = new Uint8Array(2 * sp);
+      inStack.set(boxIn);
+      boxIn = ctx.boxIn = inStack;
+      if (keepsBoxes) {
+        const g = new Float32Array(2 * sp * D2);
+        g.set(boxStack);
+        boxStack = ctx.boxStack = g;
       }
     }
-    if (i !== nodeCount || leaves !== leafCount) fail(`tree ${t}: values after the preorder`);
-    tree.root = root;
-    r.pos = lp;
-    checkCuts(tree, store, t);
-    tree.totalMass = size;
+    massStack[sp] = mass;
+    boxFrom[sp] = pnt * D2;
+    boxIn[sp] = 0;
+    sp++;
+    let child = ~leaf;
+    for (;;) {
+      if (depth === 0) {
+        root = child;
+        break read;
+      }
+      const parent = open[depth - 1]!;
+      if (!hasLeft[depth - 1]) {
+        tree.left[parent] = child;
+        hasLeft[depth - 1] = 1;
+        if (oneD) {
+          // In order, the parent's cut follows its left subtree's last leaf: at or above it.
+          const c = tree.cutValue[parent]!;
+          if (!(last <= c)) fail(`tree ${t}: a cut does not separate its children`);
+          last = c;
+        }
+        break;
+      }
+      tree.right[parent] = child;
+      depth--;
+      // Both children complete: the top two entries of the stacks, left below right. The
+      // parent's box goes to the stack (left first, as settleBox folds).
+      sp--;
+      const m = massStack[sp - 1]! + massStack[sp]!;
+      massStack[sp - 1] = m;
+      if (keepsBoxes) {
+        const out = (sp - 1) * D2;
+        const A = boxIn[sp - 1] ? boxStack : pointBoxes;
+        const ao = boxFrom[sp - 1]!;
+        const B = boxIn[sp] ? boxStack : pointBoxes;
+        const bo = boxFrom[sp]!;
+        mergeBoxes(A, ao, B, bo, boxStack, out, D);
+        boxFrom[sp - 1] = out;
+        boxIn[sp - 1] = 1;
+        tree.mass[parent] = m;
+        if (m >= tree.boxCacheMass) {
+          const pool = tree.pool;
+          const slot = pool.alloc();
+          tree.boxSlot[parent] = slot;
+          const boxes = pool.boxes; // the allocation may have grown it
+          copyBox(boxStack, out, boxes, slot * D2, D2);
+        }
+      }
+      child = parent;
+    }
+  }
+  if (i !== nodeCount || leaves !== leafCount) fail(`tree ${t}: values after the preorder`);
+  tree.root = root;
+  r.pos = lp;
+  if (!oneD) checkCuts(tree, store, t);
+  tree.totalMass = size;
 }
 
 /**

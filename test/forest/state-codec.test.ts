@@ -212,6 +212,27 @@ describe('forest state: damaged version 3 bytes are refused whole', () => {
     refuse(longer, /1 bytes left after the last tree/);
   });
 
+  it('one coordinate: the in-order cut check refuses a cut moved out of its gap, either way', () => {
+    const forest = new RandomCutForest({ dimensions: 1, numberOfTrees: 3, subSampleSize: 16, seed: 9 });
+    for (const r of stream('one', 200, 1, 3)) forest.process(r);
+    const bytes = forest.toBytes();
+    const L = layout(bytes);
+    expect(L.dw).toBe(0);
+    for (const value of [1e6, -1e6]) {
+      for (let cut = 0; cut < L.leafCount - 1; cut += 5) {
+        const b = bytes.slice();
+        new DataView(b.buffer).setFloat64(L.internalAt + 8 * cut, value, true);
+        refuse(b, /tree 0: a cut does not separate its children/);
+      }
+    }
+    // Two leaves swapped: the points are out of order.
+    const b = bytes.slice();
+    const p0 = b[L.leavesAt]!;
+    b[L.leavesAt] = b[L.leavesAt + 1]!;
+    b[L.leavesAt + 1] = p0;
+    refuse(b, /tree 0: (a cut does not separate its children|leaves do not match)/);
+  });
+
   it('raw (non-decimal) coordinates are range-checked like the JSON form', () => {
     const bytes = make(null);
     const L = layout(bytes);
