@@ -24,7 +24,7 @@ import { PointStore } from './point-store.js';
 import { TreeRandom } from './random.js';
 import { Sampler, SamplerStorage } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
-import { StateError, checkCuts, forestFromState, stateFromBytes } from './state.js';
+import { StateError, forestFromState, stateFromBytes } from './state.js';
 import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree, cachesNoBox, roundDown32, roundUp32 } from './tree.js';
 import type { BoxPool } from './box-pool.js';
 import { TreeStorages } from './tree-storage.js';
@@ -610,6 +610,14 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
     open: new Int32Array(cap), // internal nodes waiting for a child, root first
     hasLeft: new Uint8Array(cap),
     trees: numberOfTrees,
+    above: new Float64Array(D),
+    atMost: new Float64Array(D),
+    uses: new Int32Array(D),
+    active: new Int32Array(D),
+    where: new Int32Array(D),
+    saved: new Float64Array(cap),
+    openDim: new Int32Array(cap),
+    openCut: new Float64Array(cap),
   };
   for (let t = 0; t < numberOfTrees; t++) {
     r.need(16 + sw);
@@ -685,6 +693,14 @@ interface BuildContext {
   hasLeft: Uint8Array;
   /** Trees in the forest (a first tree reserves box slots for all, as if they were alike). */
   trees: number;
+  above: Float64Array;
+  atMost: Float64Array;
+  uses: Int32Array;
+  active: Int32Array;
+  where: Int32Array;
+  saved: Float64Array;
+  openDim: Int32Array;
+  openCut: Float64Array;
 }
 
 /**
@@ -711,11 +727,21 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
   let depth = 0;
   let leaves = 0;
   let internals = 0;
-  // One coordinate: the cut check runs here, in order (see checkCuts1 in state.ts); `last` is the
-  // last leaf value or cut seen in order.
+  // The cut check (as checkCuts in state.ts, during the build instead of a second walk). One
+  // coordinate: in order (see checkCuts1), `last` being the last leaf value or cut seen in order.
+  // Otherwise per-path bounds: a leaf's point is above `above[d]` and at most `atMost[d]` for the
+  // coordinates d cut on its path (`active[0 .. nActive)`); `saved[k]` holds the bound that open
+  // node k replaced.
   const oneD = D === 1;
   const data = store.data;
   let last = -Infinity;
+  const { above, atMost, uses, active, where, saved, openDim, openCut } = ctx;
+  let nActive = 0;
+  if (!oneD) {
+    above.fill(-Infinity);
+    atMost.fill(Infinity);
+    uses.fill(0);
+  }
   let sp = 0; // entries on the mass and box stacks
   if (keepsBoxes) {
     // The first tree of a pool reserves for as many trees as the rest of the body can hold (each
@@ -741,6 +767,17 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
       tree.setCut(nd, dim, value);
       open[depth] = nd;
       hasLeft[depth] = 0;
+      if (!oneD) {
+        // Going down its left side: the points there lie at or below the cut.
+        openDim[depth] = dim;
+        openCut[depth] = value;
+        saved[depth] = atMost[dim]!;
+        if (value < atMost[dim]!) atMost[dim] = value;
+        if (uses[dim]++ === 0) {
+          where[dim] = nActive;
+          active[nActive++] = dim;
+        }
+      }
       depth++;
       continue;
     }
@@ -755,6 +792,14 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
       const x = data[store.offset(pnt)]!;
       if (!(x > last)) fail(`tree ${t}: a cut does not separate its children`);
       last = x;
+    } else {
+      // The leaf's point within the bounds of every cut on its path (coordinates cut on only).
+      const off = store.offset(pnt);
+      for (let a = 0; a < nActive; a++) {
+        const d = active[a]!;
+        const x = data[off + d]!;
+        if (!(x > above[d]! && x <= atMost[d]!)) fail(`tree ${t}: a cut does not separate its children`);
+      }
     }
     tree.reserve();
     const leaf = tree.allocLeaf();
@@ -797,11 +842,29 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
           const c = tree.cutValue[parent]!;
           if (!(last <= c)) fail(`tree ${t}: a cut does not separate its children`);
           last = c;
+        } else {
+          // Now its right side: the points there lie above the cut.
+          const k = depth - 1;
+          const d = openDim[k]!;
+          atMost[d] = saved[k]!;
+          saved[k] = above[d]!;
+          if (openCut[k]! > above[d]!) above[d] = openCut[k]!;
         }
         break;
       }
       tree.right[parent] = child;
       depth--;
+      if (!oneD) {
+        const d = openDim[depth]!;
+        above[d] = saved[depth]!;
+        if (--uses[d] === 0) {
+          const lastActive = active[--nActive]!;
+          if (lastActive !== d) {
+            active[where[d]!] = lastActive;
+            where[lastActive] = where[d]!;
+          }
+        }
+      }
       // Both children complete: the top two entries of the stacks, left below right. The
       // parent's box goes to the stack (left first, as settleBox folds).
       sp--;
@@ -831,7 +894,6 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
   if (i !== nodeCount || leaves !== leafCount) fail(`tree ${t}: values after the preorder`);
   tree.root = root;
   r.pos = lp;
-  if (!oneD) checkCuts(tree, store, t);
   tree.totalMass = size;
 }
 
