@@ -313,55 +313,18 @@ export function forestToBytes(forest: RandomCutForest): Uint8Array {
   const ow = widthFor(cap - 1);
   const pw = widthFor(pointCount);
   const dw = D === 1 ? 0 : widthFor(D - 1);
-  const keyScratch = new Float64Array(cap);
-  const order = new Int32Array(2 * cap); // one tree's refs in preorder
-  const stack = new Int32Array(2 * cap + 1);
-  let ordinalOf = new Int32Array(0);
-  for (let t = 0; t < T; t++) {
-    const tree = forest.trees[t]!;
-    const sampler = forest.samplers[t]!;
-    if (ordinalOf.length < tree.leafPoint.length) ordinalOf = new Int32Array(tree.leafPoint.length);
-    let count = 0;
-    let leaves = 0;
-    if (tree.root !== NO_ROOT) {
-      let top = 0;
-      stack[top++] = tree.root;
-      while (top > 0) {
-        const ref = stack[--top]!;
-        order[count++] = ref;
-        if (ref < 0) ordinalOf[~ref] = leaves++;
-        else {
-          stack[top++] = tree.right[ref]!;
-          stack[top++] = tree.left[ref]!;
-        }
-      }
-    }
-    const size = sampler.size;
-    w.ensure(16 + 2 * sw + size * (8 + ow) + (count >> 3) + 1 + (leaves - 1 > 0 ? leaves - 1 : 0) * (8 + dw) + leaves * pw);
-    const rs = forest.randoms[t]!.getState();
-    for (let i = 0; i < 4; i++) w.u32(rs[i]!);
-    w.uint(size, sw);
-    for (let i = 0; i < size; i++) keyScratch[i] = sampler.keyAt(i);
-    writeF64s(w, keyScratch, size);
-    for (let i = 0; i < size; i++) w.uint(ordinalOf[sampler.leafAt(i)]!, ow);
-    w.uint(leaves, sw);
-    const buf = w.buf;
-    const shapeAt = w.pos;
-    const shapeBytes = (count + 7) >> 3;
-    buf.fill(0, shapeAt, shapeAt + shapeBytes);
-    for (let i = 0; i < count; i++) if (order[i]! >= 0) buf[shapeAt + (i >> 3)]! |= 1 << (i & 7);
-    w.pos += shapeBytes;
-    for (let i = 0; i < count; i++) {
-      const ref = order[i]!;
-      if (ref < 0) continue;
-      if (dw > 0) w.uint(tree.cutDimension(ref), dw);
-      w.f64(tree.cutValue[ref]!);
-    }
-    for (let i = 0; i < count; i++) {
-      const ref = order[i]!;
-      if (ref < 0) w.uint(denseOf[tree.leafPoint[~ref]!]!, pw);
-    }
-  }
+  const scratch: WriteScratch = {
+    keys: new Float64Array(cap),
+    order: new Int32Array(2 * cap), // one tree's refs in preorder
+    stack: new Int32Array(2 * cap + 1),
+    ordinalOf: new Int32Array(0),
+    denseOf,
+    sw,
+    ow,
+    pw,
+    dw,
+  };
+  for (let t = 0; t < T; t++) writeTree(w, forest, t, scratch);
   const bodyLength = w.pos - HEADER_BYTES;
   w.view.setUint32(8, bodyLength, true);
   w.ensure(TRAILER_BYTES);
@@ -370,6 +333,69 @@ export function forestToBytes(forest: RandomCutForest): Uint8Array {
   return w.buf.slice(0, w.pos);
 }
 
+
+/** What `writeTree` shares across the trees of one save. */
+interface WriteScratch {
+  keys: Float64Array;
+  order: Int32Array;
+  stack: Int32Array;
+  ordinalOf: Int32Array;
+  denseOf: Int32Array;
+  sw: number;
+  ow: number;
+  pw: number;
+  dw: number;
+}
+
+/** Writes tree t: generator, sampler (keys, entries as leaf numbers), shape, cuts, leaf points. */
+function writeTree(w: Writer, forest: RandomCutForest, t: number, x: WriteScratch): void {
+  const { order, stack, denseOf, sw, ow, pw, dw } = x;
+  const keyScratch = x.keys;
+  const tree = forest.trees[t]!;
+  const sampler = forest.samplers[t]!;
+  if (x.ordinalOf.length < tree.leafPoint.length) x.ordinalOf = new Int32Array(tree.leafPoint.length);
+  const ordinalOf = x.ordinalOf;
+  let count = 0;
+  let leaves = 0;
+  if (tree.root !== NO_ROOT) {
+    let top = 0;
+    stack[top++] = tree.root;
+    while (top > 0) {
+      const ref = stack[--top]!;
+      order[count++] = ref;
+      if (ref < 0) ordinalOf[~ref] = leaves++;
+      else {
+        stack[top++] = tree.right[ref]!;
+        stack[top++] = tree.left[ref]!;
+      }
+    }
+  }
+  const size = sampler.size;
+  w.ensure(16 + 2 * sw + size * (8 + ow) + (count >> 3) + 1 + (leaves - 1 > 0 ? leaves - 1 : 0) * (8 + dw) + leaves * pw);
+  const rs = forest.randoms[t]!.getState();
+  for (let i = 0; i < 4; i++) w.u32(rs[i]!);
+  w.uint(size, sw);
+  for (let i = 0; i < size; i++) keyScratch[i] = sampler.keyAt(i);
+  writeF64s(w, keyScratch, size);
+  for (let i = 0; i < size; i++) w.uint(ordinalOf[sampler.leafAt(i)]!, ow);
+  w.uint(leaves, sw);
+  const buf = w.buf;
+  const shapeAt = w.pos;
+  const shapeBytes = (count + 7) >> 3;
+  buf.fill(0, shapeAt, shapeAt + shapeBytes);
+  for (let i = 0; i < count; i++) if (order[i]! >= 0) buf[shapeAt + (i >> 3)]! |= 1 << (i & 7);
+  w.pos += shapeBytes;
+  for (let i = 0; i < count; i++) {
+    const ref = order[i]!;
+    if (ref < 0) continue;
+    if (dw > 0) w.uint(tree.cutDimension(ref), dw);
+    w.f64(tree.cutValue[ref]!);
+  }
+  for (let i = 0; i < count; i++) {
+    const ref = order[i]!;
+    if (ref < 0) w.uint(denseOf[tree.leafPoint[~ref]!]!, pw);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // reader
