@@ -8,7 +8,8 @@ import { PointStore } from './point-store.js';
 import { treeRandoms, type TreeRandom } from './random.js';
 import { Sampler, SamplerStorage, samplerKey } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
-import { forestFromState, forestToState, stateFromBytes, stateToBytes, type ForestState } from './state.js';
+import { forestFromState, forestToState, type ForestState } from './state.js';
+import { forestFromBytes, forestToBytes } from './state-binary.js';
 import { MAX_BOX_VALUE, RandomCutTree, cachesNoBox, roundPointBox } from './tree.js';
 import { TreeStorages, type TreeStorage } from './tree-storage.js';
 import { addTreeAttribution } from './visitors/attribution.js';
@@ -250,7 +251,7 @@ export class RandomCutForest {
    * writeFileSync('forest.rcf', forest.toBytes());
    */
   toBytes(): Uint8Array {
-    return stateToBytes(forestToState(this));
+    return forestToBytes(this);
   }
 
   /**
@@ -260,7 +261,7 @@ export class RandomCutForest {
    * const forest = RandomCutForest.fromBytes(readFileSync('forest.rcf'));
    */
   static fromBytes(bytes: Uint8Array): RandomCutForest {
-    return forestFromState(stateFromBytes(bytes));
+    return forestFromBytes(bytes);
   }
 
   /**

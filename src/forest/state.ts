@@ -1,6 +1,8 @@
 /**
- * The state of a forest as data: a plain JSON form and a compact binary form, both carrying a format
- * version. Restoring goes through one path that validates everything before any forest exists, so a
+ * The state of a forest as data: a plain JSON form (version 1) and the version-1 binary form, both
+ * carrying a format version. `toBytes()` now writes binary version 3 (state-binary.ts, straight from
+ * the forest's arrays); `stateToBytes` / `stateFromBytes` stay for reading (and, in tests, writing)
+ * version-1 bytes. Restoring goes through one path that validates everything before any forest exists, so a
  * bad state is refused whole.
  *
  * What is saved: options (with the seed), counters, the shingle, the live points once each, and per
@@ -22,7 +24,8 @@ import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree, cachesNoBox } from './tree.js';
 import { TreeStorages, type TreeStorage } from './tree-storage.js';
 
 /**
- * Current version of both state formats.
+ * Version of the JSON form and of the version-1 binary form (`toBytes()` writes version 3:
+ * `BINARY_STATE_VERSION` in state-binary.ts; `fromBytes()` reads 1 and 3).
  * @example
  * forest.toJSON().version === STATE_VERSION; // true
  */
@@ -290,81 +293,119 @@ function massOfTree(tree: RandomCutTree, leaves: number[]): number {
 }
 
 /**
- * Checks that the cuts separate the children: every leaf's point, followed down from the root,
+ * @internal Checks that the cuts separate the children (also used by state-binary.ts): every leaf's point, followed down from the root,
  * reaches that leaf (which also rules out two leaves with equal points). Equivalently, a leaf's
  * point lies at or below every cut it is left of and above every cut it is right of; one walk keeps,
  * per coordinate, the tightest of those bounds on the current path (with undo on the way back), so
  * a leaf is checked against the coordinates cut on its path only: in all, at most the work of
  * descending from the root to every leaf, and for a deep chain cut on a few coordinates, linear.
  */
-function checkCuts(tree: RandomCutTree, store: PointStore, t: number): void {
+export function checkCuts(tree: RandomCutTree, store: PointStore, t: number): void {
   const D = tree.dimensions;
+  if (D === 1) {
+    checkCuts1(tree, store, t);
+    return;
+  }
   const above = new Float64Array(D).fill(-Infinity); // the point must be > above[d]
   const atMost = new Float64Array(D).fill(Infinity); // and <= atMost[d]
   const uses = new Int32Array(D); // cuts on coordinate d along the path
-  const active: number[] = []; // coordinates with uses > 0, in any order
+  const active = new Int32Array(D); // coordinates with uses > 0, in any order: active[0 .. nActive)
+  let nActive = 0;
   const where = new Int32Array(D); // position of d in active
   const data = store.data;
-  // Frames: a node ref and its phase (0: go left, 1: go right, 2: leave); the bound replaced on the way down.
-  const refs: number[] = [tree.root];
-  const phases: number[] = [0];
-  const saved: number[] = [0];
-  const use = (d: number): void => {
-    if (uses[d]++ === 0) {
-      where[d] = active.length;
-      active.push(d);
-    }
-  };
-  const unuse = (d: number): void => {
-    if (--uses[d] === 0) {
-      const last = active.pop()!;
-      if (last !== d) {
-        active[where[d]!] = last;
-        where[last] = where[d]!;
-      }
-    }
-  };
-  while (refs.length > 0) {
-    const top = refs.length - 1;
-    const ref = refs[top]!;
+  const left = tree.left;
+  const right = tree.right;
+  const cutValue = tree.cutValue;
+  // Frames: a node ref and its phase (0: go left, 1: go right, 2: leave); the bound replaced on the
+  // way down. At most one frame per internal node on the path, plus the leaf.
+  const cap = tree.capacity + 1;
+  const refs = new Int32Array(cap);
+  const phases = new Uint8Array(cap);
+  const saved = new Float64Array(cap);
+  let top = 0;
+  refs[top] = tree.root;
+  phases[top] = 0;
+  top++;
+  while (top > 0) {
+    const f = top - 1;
+    const ref = refs[f]!;
     if (ref < 0) {
       const off = store.offset(tree.leafPoint[~ref]!);
-      for (let i = 0; i < active.length; i++) {
+      for (let i = 0; i < nActive; i++) {
         const d = active[i]!;
         const x = data[off + d]!;
         if (!(x > above[d]! && x <= atMost[d]!)) fail(`tree ${t}: a cut does not separate its children`);
       }
-      refs.pop();
-      phases.pop();
-      saved.pop();
+      top--;
       continue;
     }
     const d = tree.cutDimension(ref);
-    const v = tree.cutValue[ref]!;
-    const phase = phases[top]!;
+    const v = cutValue[ref]!;
+    const phase = phases[f]!;
     if (phase === 0) {
-      phases[top] = 1;
-      saved[top] = atMost[d]!;
+      phases[f] = 1;
+      saved[f] = atMost[d]!;
       if (v < atMost[d]!) atMost[d] = v;
-      use(d);
-      refs.push(tree.left[ref]!);
-      phases.push(0);
-      saved.push(0);
+      if (uses[d]++ === 0) {
+        where[d] = nActive;
+        active[nActive++] = d;
+      }
+      refs[top] = left[ref]!;
+      phases[top] = 0;
+      top++;
     } else if (phase === 1) {
-      phases[top] = 2;
-      atMost[d] = saved[top]!;
-      saved[top] = above[d]!;
+      phases[f] = 2;
+      atMost[d] = saved[f]!;
+      saved[f] = above[d]!;
       if (v > above[d]!) above[d] = v;
-      refs.push(tree.right[ref]!);
-      phases.push(0);
-      saved.push(0);
+      refs[top] = right[ref]!;
+      phases[top] = 0;
+      top++;
     } else {
-      above[d] = saved[top]!;
-      unuse(d);
-      refs.pop();
-      phases.pop();
-      saved.pop();
+      above[d] = saved[f]!;
+      if (--uses[d] === 0) {
+        const last = active[--nActive]!;
+        if (last !== d) {
+          active[where[d]!] = last;
+          where[last] = where[d]!;
+        }
+      }
+      top--;
     }
+  }
+}
+
+/**
+ * `checkCuts` for one coordinate: every leaf's point reaches its leaf iff, in order (left subtree,
+ * cut, right subtree), the values alternate leaf <= cut < leaf <= cut < ... (a leaf left of a cut
+ * lies at or below it through the chain, one right of it above it; and each link is such a pair).
+ * One in-order walk with an explicit stack.
+ */
+function checkCuts1(tree: RandomCutTree, store: PointStore, t: number): void {
+  const data = store.data;
+  const left = tree.left;
+  const right = tree.right;
+  const cutValue = tree.cutValue;
+  const stack: number[] = [];
+  let last = -Infinity; // the last value in order
+  let lastIsCut = true; // so the first leaf only needs > -Infinity
+  let ref = tree.root;
+  for (;;) {
+    while (ref >= 0) {
+      stack.push(ref);
+      ref = left[ref]!;
+    }
+    const x = data[store.offset(tree.leafPoint[~ref]!)]!;
+    if (!(lastIsCut ? x > last : false)) fail(`tree ${t}: a cut does not separate its children`);
+    last = x;
+    lastIsCut = false;
+    if (stack.length === 0) return;
+    const n = stack.pop()!;
+    const c = cutValue[n]!;
+    if (!(last <= c)) fail(`tree ${t}: a cut does not separate its children`);
+    last = c;
+    lastIsCut = true;
+    ref = right[n]!;
   }
 }
 
