@@ -8,7 +8,7 @@
  * @module
  */
 export { AnomalyDetector, type DetectionResult } from './detector.js';
-export { type AnomalyDetectorOptions, type ResolvedDetectorOptions, DETECTOR_DEFAULTS, resolveDetectorOptions } from './options.js';
+export { type AnomalyDetectorOptions, type ResolvedDetectorOptions, DETECTOR_DEFAULTS, DETECTOR_OPTION_NAMES, resolveDetectorOptions } from './options.js';
 export { InputTransform, TRANSFORM_CLAMP, type TransformMode } from './transform.js';
 export { AdaptiveThreshold } from './threshold.js';
 export { RecentPoints } from './impute.js';

@@ -122,12 +122,16 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   alarmRate: 0.002,
 });
 
-/** Every option name {@link AnomalyDetectorOptions} has: anything else is a misspelling. */
-const DETECTOR_OPTION_NAMES: readonly string[] = Object.freeze([
+/**
+ * Every option name {@link AnomalyDetectorOptions} has: anything else is a misspelling.
+ * @example
+ * DETECTOR_OPTION_NAMES.includes('zFactor'); // true
+ */
+export const DETECTOR_OPTION_NAMES = Object.freeze([
   'dimensions', 'shingleSize', 'numberOfTrees', 'subSampleSize', 'timeDecay', 'outputAfter', 'seed',
   'transform', 'transformHorizon', 'zFactor', 'minScore', 'scoreHorizon', 'rampIn', 'clipFactor',
   'historySize', 'recurrenceFactor', 'recurrenceRatio', 'refractory', 'alarmRate',
-]);
+] as const) satisfies readonly (keyof AnomalyDetectorOptions)[];
 
 const MODES: readonly TransformMode[] = ['none', 'normalize', 'difference', 'normalize-difference'];
 

@@ -6,37 +6,21 @@
  */
 import { crc32 } from '../forest/crc32.js';
 import { AnomalyDetector } from '../detect/detector.js';
-import { resolveDetectorOptions, type AnomalyDetectorOptions } from '../detect/options.js';
+import { DETECTOR_OPTION_NAMES, resolveDetectorOptions, type AnomalyDetectorOptions } from '../detect/options.js';
 import { DetectorStateError } from '../detect/state.js';
 import { CheckpointSaveError, describeValue, InvalidRowError } from './errors.js';
 import { checkKnownOptions } from './known-options.js';
 import type { CheckpointOptions, InvalidRowsMode, ResumeFrom } from './rcf-operators.js';
 import { copyRecord, field, newRecord, type RowRecord } from './records.js';
 import { assertSource, isAsyncIterable, type Source, type Without } from './source.js';
+import { ResumeSkip } from './resume-skip.js';
 import { parseTime, type TimeAccessor } from './time.js';
 import { checkNumber, checkObject } from './validate.js';
 
 /** The detector's own options the operator passes on (everything but `dimensions`, which is the number of columns). */
-const DETECTOR_KEYS = [
-  'shingleSize',
-  'numberOfTrees',
-  'subSampleSize',
-  'timeDecay',
-  'outputAfter',
-  'seed',
-  'transform',
-  'transformHorizon',
-  'zFactor',
-  'minScore',
-  'scoreHorizon',
-  'rampIn',
-  'clipFactor',
-  'historySize',
-  'recurrenceFactor',
-  'recurrenceRatio',
-  'refractory',
-  'alarmRate',
-] as const;
+const DETECTOR_KEYS = DETECTOR_OPTION_NAMES.filter(
+  (k): k is Exclude<(typeof DETECTOR_OPTION_NAMES)[number], 'dimensions'> => k !== 'dimensions',
+);
 
 /** The option names {@link anomalyDetector} reads (others are refused, with the closest name). */
 const OPERATOR_OPTIONS = [...DETECTOR_KEYS, 'columns', 'time', 'expected', 'invalidRows', 'state', 'resumeFrom', 'checkpoint'] as const;
@@ -352,12 +336,13 @@ export class DetectorCore {
   private position: number;
   /** Source rows covered, including those of the run a checkpoint came from. */
   rowsSeen: number;
-  private toSkip: number;
+  /** The rows a `resumeFrom: "start"` resume drops before scoring. */
+  private readonly resume: ResumeSkip;
 
   constructor(private readonly config: Config) {
     this.rowsSeen = config.restored?.rowsSeen ?? 0;
     this.position = this.rowsSeen;
-    this.toSkip = config.resumeFrom === 'start' ? this.rowsSeen : 0;
+    this.resume = new ResumeSkip(config.name, this.rowsSeen, config.resumeFrom);
     if (config.columns !== undefined) this.start(config.columns);
   }
 
@@ -424,20 +409,12 @@ export class DetectorCore {
 
   /** With `resumeFrom: "start"`: whether the next source row is one the state covers (dropped). */
   skips(): boolean {
-    if (this.toSkip === 0) return false;
-    this.toSkip--;
-    return true;
+    return this.resume.skips();
   }
 
   /** At the end of the source: throws when it ended before the rows a "start" resume drops. */
   end(): void {
-    if (this.toSkip === 0) return;
-    const read = this.rowsSeen - this.toSkip;
-    throw new RangeError(
-      `${this.config.name}: the source ended after ${read} rows, before the ${this.rowsSeen} rows the state covers ` +
-        '(resumeFrom "start" replays the source from its first row and drops those; pass resumeFrom: "position" ' +
-        'for a source that continues after the checkpoint)',
-    );
+    this.resume.end();
   }
 
   private nulls(out: RowRecord): RowRecord {

@@ -7,6 +7,7 @@ import { MAX_BOX_VALUE } from '../forest/tree.js';
 import { CheckpointSaveError, describeValue, InvalidRowError } from './errors.js';
 import { checkKnownOptions } from './known-options.js';
 import { readOperatorState, writeOperatorState, type OperatorState } from './operator-state.js';
+import { ResumeSkip } from './resume-skip.js';
 import { copyRecord, field, newRecord, type RowRecord } from './records.js';
 import { assertSource, isAsyncIterable, type Source, type Without } from './source.js';
 import { checkNumber, checkObject } from './validate.js';
@@ -316,8 +317,8 @@ export class ForestCore {
   private position: number;
   /** Source rows covered, including those of the run a checkpoint came from. */
   rowsSeen: number;
-  /** Rows still to drop before scoring (resumeFrom "start"); see {@link ForestCore.skips}. */
-  private toSkip: number;
+  /** The rows a `resumeFrom: "start"` resume drops before scoring. */
+  private readonly resume: ResumeSkip;
   private values: Float64Array = new Float64Array(0);
   private warmupExplanation = '';
 
@@ -326,7 +327,7 @@ export class ForestCore {
     const restored = config.restored;
     this.rowsSeen = restored?.rowsSeen ?? 0;
     this.position = this.rowsSeen;
-    this.toSkip = config.resumeFrom === 'start' ? this.rowsSeen : 0;
+    this.resume = new ResumeSkip(config.name, this.rowsSeen, config.resumeFrom);
     if (config.columns !== undefined) this.start(config.columns);
   }
 
@@ -391,20 +392,12 @@ export class ForestCore {
    * runner drops without pushing (counting it off). Always false otherwise.
    */
   skips(): boolean {
-    if (this.toSkip === 0) return false;
-    this.toSkip--;
-    return true;
+    return this.resume.skips();
   }
 
   /** At the end of the source: throws when it ended before the rows a "start" resume drops. */
   end(): void {
-    if (this.toSkip === 0) return;
-    const read = this.rowsSeen - this.toSkip;
-    throw new RangeError(
-      `${this.config.name}: the source ended after ${read} rows, before the ${this.rowsSeen} rows the state covers ` +
-        '(resumeFrom "start" replays the source from its first row and drops those; pass resumeFrom: "position" ' +
-        'for a source that continues after the checkpoint)',
-    );
+    this.resume.end();
   }
 
   /** Scores one row; the output is a new null-prototype record (any column name, `__proto__` too, is a plain field). */
