@@ -4,7 +4,7 @@
  * its `rcf` command run. Needs `npm run build` first (`npm test` does it).
  */
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -195,6 +195,13 @@ describe('the packed package', () => {
     expect(got.score).toBe(esm.trim());
     expect(got.windows).toBe(2);
     expect(got.shingles).toBe('function');
+  });
+
+  it('builds an executable rcf in the checkout itself (npx rcf after npm install in a fresh clone)', () => {
+    const main = join(root, 'dist', 'src', 'cli', 'main.js');
+    expect(readFileSync(main, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(main).mode & 0o111).toBe(0o111);
+    expect(execFileSync(main, ['--version'], { encoding: 'utf8' }).trim()).toBe(`rcf ${pkg.version}`);
   });
 
   it('runs rcf --version, rcf --help and rcf demo from the installed package', () => {
