@@ -49,11 +49,17 @@ export const NAB_PROFILE_NAMES: readonly NabProfileName[] = Object.freeze([
   'reward_low_FN_rate',
 ] as const);
 
-/** NAB's default probationary fraction of each file. */
+/**
+ * NAB's default probationary fraction of each file (rows before min(15% of the rows, 750) are not scored).
+ * @example
+ * const probation = Math.min(Math.floor(NAB_PROBATION_PERCENT * rows), 750);
+ */
 export const NAB_PROBATION_PERCENT = 0.15;
 
 /**
  * The threshold NAB reports when the best choice is to never fire (every score in [0, 1] stays below it).
+ * @example
+ * if (result.threshold === NAB_NO_DETECTION_THRESHOLD) console.log('best never to fire');
  */
 export const NAB_NO_DETECTION_THRESHOLD = 1.1;
 

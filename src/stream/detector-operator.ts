@@ -26,13 +26,21 @@ const DETECTOR_KEYS = DETECTOR_OPTION_NAMES.filter(
 const OPERATOR_OPTIONS = [...DETECTOR_KEYS, 'columns', 'time', 'expected', 'invalidRows', 'state', 'resumeFrom', 'checkpoint'] as const;
 const CHECKPOINT_OPTIONS = ['every', 'save'] as const;
 
-/** Most columns a detector scores (its `dimensions` limit). */
+/**
+ * Most columns a detector scores (its `dimensions` limit).
+ * @example
+ * if (columns.length > MAX_DETECTOR_COLUMNS) throw new RangeError('too many columns');
+ */
 export const MAX_DETECTOR_COLUMNS = 1000;
 
 /** Values scored are finite numbers within this bound (the detector's own limit). */
 const MAX_VALUE = 1e30;
 
-/** Prefix of the columns `expected: true` adds: `EXPECTED_<column>`. */
+/**
+ * Prefix of the columns `expected: true` adds: `EXPECTED_<column>`.
+ * @example
+ * const expectedCpu = row[`${EXPECTED_PREFIX}cpu`]; // the value expected where IS_ANOMALY, else null
+ */
 export const EXPECTED_PREFIX = 'EXPECTED_';
 
 /**
@@ -109,7 +117,11 @@ interface Config {
 
 const MAGIC = [0x52, 0x43, 0x46, 0x41]; // "RCFA"
 const DETECTOR_MAGIC = [0x52, 0x43, 0x46, 0x44]; // "RCFD": a bare AnomalyDetector#toBytes()
-/** The version of the operator state written and read. */
+/**
+ * The version of the operator state written and read (byte 4 of a saved `anomalyDetector` state).
+ * @example
+ * savedBytes[4] === DETECTOR_OPERATOR_STATE_VERSION; // true for a state this version wrote
+ */
 export const DETECTOR_OPERATOR_STATE_VERSION = 1;
 const PREFIX_BYTES = 9; // magic, version, u32 header length
 const CHECKSUM_BYTES = 4;

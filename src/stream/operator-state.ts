@@ -17,7 +17,11 @@ import { MAX_BOX_VALUE } from '../forest/tree.js';
 import { describeValue } from './errors.js';
 
 const MAGIC = [0x52, 0x43, 0x46, 0x4f]; // "RCFO"
-/** The version written; version 1 (the same without the checksum) is still read. */
+/**
+ * The version written; version 1 (the same without the checksum) is still read.
+ * @example
+ * savedBytes[4] === OPERATOR_STATE_VERSION; // true for a state this version wrote
+ */
 export const OPERATOR_STATE_VERSION = 2;
 const PREFIX_BYTES = 9; // magic, version, u32 header length
 const CHECKSUM_BYTES = 4;
