@@ -4,18 +4,19 @@
  * every row, with the forest operators' conventions for columns, invalid rows, checkpoints and resumes.
  * @module
  */
-import { crc32 } from '../forest/crc32.js';
 import { AnomalyDetector } from '../detect/detector.js';
 import { DETECTOR_OPTION_NAMES, resolveDetectorOptions, type AnomalyDetectorOptions } from '../detect/options.js';
 import { DetectorStateError } from '../detect/state.js';
 import { CheckpointSaveError, describeValue, InvalidRowError } from './errors.js';
 import { checkKnownOptions } from './known-options.js';
 import type { CheckpointOptions, InvalidRowsMode, ResumeFrom } from './rcf-operators.js';
+import { checkCheckpoint, checkInvalidRows, checkResumeFrom, checkScoredColumns } from './operator-options.js';
 import { copyRecord, field, newRecord, type RowRecord } from './records.js';
 import { assertSource, isAsyncIterable, type Source, type Without } from './source.js';
 import { ResumeSkip } from './resume-skip.js';
+import { readStateEnvelope, writeStateEnvelope } from './state-envelope.js';
 import { parseTime, type TimeAccessor } from './time.js';
-import { checkNumber, checkObject } from './validate.js';
+import { checkObject } from './validate.js';
 
 /** The detector's own options the operator passes on (everything but `dimensions`, which is the number of columns). */
 const DETECTOR_KEYS = DETECTOR_OPTION_NAMES.filter(
@@ -24,7 +25,6 @@ const DETECTOR_KEYS = DETECTOR_OPTION_NAMES.filter(
 
 /** The option names {@link anomalyDetector} reads (others are refused, with the closest name). */
 const OPERATOR_OPTIONS = [...DETECTOR_KEYS, 'columns', 'time', 'expected', 'invalidRows', 'state', 'resumeFrom', 'checkpoint'] as const;
-const CHECKPOINT_OPTIONS = ['every', 'save'] as const;
 
 /**
  * Most columns a detector scores (its `dimensions` limit).
@@ -123,8 +123,6 @@ const DETECTOR_MAGIC = [0x52, 0x43, 0x46, 0x44]; // "RCFD": a bare AnomalyDetect
  * savedBytes[4] === DETECTOR_OPERATOR_STATE_VERSION; // true for a state this version wrote
  */
 export const DETECTOR_OPERATOR_STATE_VERSION = 1;
-const PREFIX_BYTES = 9; // magic, version, u32 header length
-const CHECKSUM_BYTES = 4;
 const FIELDS = ['columns', 'rowsSeen'] as const;
 
 /** A decoded, validated operator state. */
@@ -149,17 +147,7 @@ export interface DetectorOperatorState {
  * ```
  */
 export function writeDetectorOperatorState(detectorBytes: Uint8Array, columns: readonly string[], rowsSeen: number): Uint8Array {
-  const header = new TextEncoder().encode(JSON.stringify({ columns, rowsSeen }));
-  const length = PREFIX_BYTES + header.length + detectorBytes.length;
-  const out = new Uint8Array(length + CHECKSUM_BYTES);
-  const view = new DataView(out.buffer);
-  out.set(MAGIC, 0);
-  out[4] = DETECTOR_OPERATOR_STATE_VERSION;
-  view.setUint32(5, header.length, true);
-  out.set(header, PREFIX_BYTES);
-  out.set(detectorBytes, PREFIX_BYTES + header.length);
-  view.setUint32(length, crc32(out, 0, length), true);
-  return out;
+  return writeStateEnvelope(MAGIC, DETECTOR_OPERATOR_STATE_VERSION, { columns, rowsSeen }, detectorBytes);
 }
 
 /**
@@ -182,27 +170,8 @@ export function readDetectorOperatorState(operator: string, bytes: unknown): Det
   if (!MAGIC.every((b, i) => bytes[i] === b)) {
     throw fail('format', 'not an anomalyDetector state (it does not start with "RCFA", nor "RCFD" for a bare detector)');
   }
-  if (bytes.length < PREFIX_BYTES + CHECKSUM_BYTES) throw fail('length', `${bytes.length} bytes, shorter than an operator state's prefix and checksum`);
-  const version = bytes[4] as number;
-  if (version !== DETECTOR_OPERATOR_STATE_VERSION) {
-    throw fail('version', `unknown operator state version ${version} (this library reads ${DETECTOR_OPERATOR_STATE_VERSION})`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const end = bytes.length - CHECKSUM_BYTES;
-  const stored = view.getUint32(end, true);
-  const actual = crc32(bytes, 0, end);
-  if (stored !== actual) {
-    throw fail('checksum', `the CRC-32 does not match (stored ${stored}, computed ${actual}): the state was changed or damaged`);
-  }
-  const headerLength = view.getUint32(5, true);
-  if (PREFIX_BYTES + headerLength > end) throw fail('length', `the header length ${headerLength} runs past the end`);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength)));
-  } catch {
-    throw fail('format', 'the header is not UTF-8 JSON');
-  }
-  const detectorBytes = bytes.slice(PREFIX_BYTES + headerLength, end);
+  const format = { versions: [DETECTOR_OPERATOR_STATE_VERSION], checksummedFrom: DETECTOR_OPERATOR_STATE_VERSION };
+  const { header, body: detectorBytes } = readStateEnvelope(bytes, format, fail);
   const detector = AnomalyDetector.fromBytes(detectorBytes); // DetectorStateError naming its own failed check
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw fail('content', `the header must be a JSON object (got ${describeValue(header)})`);
@@ -231,20 +200,6 @@ export function readDetectorOperatorState(operator: string, bytes: unknown): Det
 
 // ---- options -----------------------------------------------------------------------------------
 
-function checkColumns(name: string, value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((c): c is string => typeof c === 'string')) {
-    throw new TypeError(`${name}: option "columns" must be an array of column names (got ${describeValue(value)})`);
-  }
-  if (value.length < 1 || value.length > MAX_DETECTOR_COLUMNS) {
-    throw new RangeError(`${name}: option "columns" must name 1 to ${MAX_DETECTOR_COLUMNS} columns (got ${value.length})`);
-  }
-  if (new Set(value).size !== value.length) {
-    throw new RangeError(`${name}: option "columns" must not repeat a column (got ${describeValue(value)})`);
-  }
-  return [...value];
-}
-
 /** The detector's own validation, its message prefixed with the operator's name. */
 function checkDetectorOptions(name: string, options: Record<string, unknown>, dimensions: number): void {
   try {
@@ -261,7 +216,7 @@ function resolveConfig(name: string, options: unknown): Config {
   checkKnownOptions(name, o, OPERATOR_OPTIONS);
   const detector: Record<string, unknown> = {};
   for (const key of DETECTOR_KEYS) if (o[key] !== undefined) detector[key] = o[key];
-  let columns = checkColumns(name, o.columns);
+  let columns = checkScoredColumns(name, o.columns, MAX_DETECTOR_COLUMNS);
   const time = o.time;
   if (time !== undefined && typeof time !== 'string' && typeof time !== 'function') {
     throw new TypeError(`${name}: option "time" must be a column name or a function of the row (got ${describeValue(time)})`);
@@ -271,29 +226,9 @@ function resolveConfig(name: string, options: unknown): Config {
   }
   const expected = o.expected ?? false;
   if (typeof expected !== 'boolean') throw new TypeError(`${name}: option "expected" must be a boolean (got ${describeValue(expected)})`);
-  const mode = o.invalidRows ?? 'error';
-  if (mode !== 'error' && mode !== 'skip') {
-    const kind = typeof mode === 'string' ? RangeError : TypeError;
-    throw new kind(`${name}: option "invalidRows" must be "error" or "skip" (got ${describeValue(mode)})`);
-  }
-  const resumeFrom = o.resumeFrom === undefined ? 'start' : o.resumeFrom;
-  if (resumeFrom !== 'start' && resumeFrom !== 'position') {
-    const kind = typeof resumeFrom === 'string' ? RangeError : TypeError;
-    throw new kind(`${name}: option "resumeFrom" must be "start" or "position" (got ${describeValue(resumeFrom)})`);
-  }
-  let checkpoint: CheckpointOptions | undefined;
-  let asyncSave = false;
-  if (o.checkpoint !== undefined) {
-    const c = checkObject(name, 'option "checkpoint"', o.checkpoint);
-    checkKnownOptions(name, c, CHECKPOINT_OPTIONS, 'checkpoint.');
-    const every = checkNumber(name, 'checkpoint.every', c.every, { min: 1, integer: true });
-    if (typeof c.save !== 'function') {
-      throw new TypeError(`${name}: option "checkpoint.save" must be a function (got ${describeValue(c.save)})`);
-    }
-    const save = c.save as CheckpointOptions['save'];
-    checkpoint = { every, save: (bytes, rowsSeen) => save.call(c, bytes, rowsSeen) };
-    asyncSave = Object.prototype.toString.call(save) === '[object AsyncFunction]';
-  }
+  const mode = checkInvalidRows(name, o.invalidRows);
+  const resumeFrom = checkResumeFrom(name, o.resumeFrom);
+  const { checkpoint, asyncSave } = checkCheckpoint(name, o.checkpoint);
   let restored: DetectorOperatorState | undefined;
   if (o.state !== undefined) {
     restored = readDetectorOperatorState(name, o.state);

@@ -10,11 +10,11 @@
  * @module
  * @internal
  */
-import { crc32 } from '../forest/crc32.js';
 import { RandomCutForest } from '../forest/forest.js';
 import { StateError } from '../forest/state.js';
 import { MAX_BOX_VALUE } from '../forest/tree.js';
 import { describeValue } from './errors.js';
+import { readStateEnvelope, writeStateEnvelope } from './state-envelope.js';
 
 const MAGIC = [0x52, 0x43, 0x46, 0x4f]; // "RCFO"
 /**
@@ -23,8 +23,6 @@ const MAGIC = [0x52, 0x43, 0x46, 0x4f]; // "RCFO"
  * savedBytes[4] === OPERATOR_STATE_VERSION; // true for a state this version wrote
  */
 export const OPERATOR_STATE_VERSION = 2;
-const PREFIX_BYTES = 9; // magic, version, u32 header length
-const CHECKSUM_BYTES = 4;
 const FIELDS = ['columns', 'rowsSeen', 'stats'] as const;
 /** KDA's limit on scored columns. */
 const MAX_COLUMNS = 30;
@@ -51,17 +49,7 @@ export interface OperatorState {
  * ```
  */
 export function writeOperatorState(forestBytes: Uint8Array, columns: readonly string[], rowsSeen: number, stats: Float64Array): Uint8Array {
-  const header = new TextEncoder().encode(JSON.stringify({ columns, rowsSeen, stats: [...stats] }));
-  const length = PREFIX_BYTES + header.length + forestBytes.length;
-  const out = new Uint8Array(length + CHECKSUM_BYTES);
-  const view = new DataView(out.buffer);
-  out.set(MAGIC, 0);
-  out[4] = OPERATOR_STATE_VERSION;
-  view.setUint32(5, header.length, true);
-  out.set(header, PREFIX_BYTES);
-  out.set(forestBytes, PREFIX_BYTES + header.length);
-  view.setUint32(length, crc32(out, 0, length), true);
-  return out;
+  return writeStateEnvelope(MAGIC, OPERATOR_STATE_VERSION, { columns, rowsSeen, stats: [...stats] }, forestBytes);
 }
 
 /** Whether `bytes` starts like an operator state (rather than a bare forest state). */
@@ -88,29 +76,7 @@ export function readOperatorState(operator: string, bytes: unknown): OperatorSta
     const forest = RandomCutForest.fromBytes(bytes); // a bare forest: its own checks (StateError)
     return { forest, restoreForest: () => RandomCutForest.fromBytes(bytes), columns: undefined, rowsSeen: 0, stats: undefined };
   }
-  if (bytes.length < PREFIX_BYTES) throw fail('length', `${bytes.length} bytes, shorter than an operator state's prefix`);
-  const version = bytes[4] as number;
-  if (version !== 1 && version !== 2) throw fail('version', `unknown operator state version ${version} (this library reads 1 and 2)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let end = bytes.length;
-  if (version >= 2) {
-    if (bytes.length < PREFIX_BYTES + CHECKSUM_BYTES) throw fail('length', `${bytes.length} bytes, too short for a checksum`);
-    end -= CHECKSUM_BYTES;
-    const stored = view.getUint32(end, true);
-    const actual = crc32(bytes, 0, end);
-    if (stored !== actual) {
-      throw fail('checksum', `the CRC-32 does not match (stored ${stored}, computed ${actual}): the state was changed or damaged`);
-    }
-  }
-  const headerLength = view.getUint32(5, true);
-  if (PREFIX_BYTES + headerLength > end) throw fail('length', `the header length ${headerLength} runs past the end`);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength)));
-  } catch {
-    throw fail('format', 'the header is not UTF-8 JSON');
-  }
-  const forestBytes = bytes.slice(PREFIX_BYTES + headerLength, end);
+  const { header, body: forestBytes } = readStateEnvelope(bytes, { versions: [1, 2], checksummedFrom: 2 }, fail);
   const forest = RandomCutForest.fromBytes(forestBytes); // StateError naming the forest's own failed check
   const { columns, rowsSeen, stats } = checkHeader(header, forest, (why) => fail('content', why));
   return { forest, restoreForest: () => RandomCutForest.fromBytes(forestBytes), columns, rowsSeen, stats };

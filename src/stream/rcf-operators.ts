@@ -6,6 +6,7 @@ import { RandomCutForest } from '../forest/forest.js';
 import { MAX_BOX_VALUE } from '../forest/tree.js';
 import { CheckpointSaveError, describeValue, InvalidRowError } from './errors.js';
 import { checkKnownOptions } from './known-options.js';
+import { checkCheckpoint, checkInvalidRows, checkResumeFrom, checkScoredColumns } from './operator-options.js';
 import { readOperatorState, writeOperatorState, type OperatorState } from './operator-state.js';
 import { ResumeSkip } from './resume-skip.js';
 import { copyRecord, field, newRecord, type RowRecord } from './records.js';
@@ -157,7 +158,6 @@ const OPERATOR_OPTIONS = [
   'resumeFrom',
   'checkpoint',
 ] as const;
-const CHECKPOINT_OPTIONS = ['every', 'save'] as const;
 
 interface ForestParams {
   numberOfTrees: number;
@@ -181,21 +181,6 @@ interface Config {
   asyncSave: boolean;
 }
 
-function checkColumnsOption(name: string, value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((c): c is string => typeof c === 'string')) {
-    throw new TypeError(`${name}: option "columns" must be an array of column names (got ${describeValue(value)})`);
-  }
-  const [lo, hi] = KDA_FOREST_LIMITS.columns;
-  if (value.length < lo || value.length > hi) {
-    throw new RangeError(`${name}: option "columns" must name ${lo} to ${hi} columns (got ${value.length})`);
-  }
-  if (new Set(value).size !== value.length) {
-    throw new RangeError(`${name}: option "columns" must not repeat a column (got ${describeValue(value)})`);
-  }
-  return [...value];
-}
-
 function resolveConfig(name: string, options: unknown, explain: boolean): Config {
   const o = checkObject(name, 'options', options, true);
   checkKnownOptions(name, o, OPERATOR_OPTIONS);
@@ -217,7 +202,7 @@ function resolveConfig(name: string, options: unknown, explain: boolean): Config
       `${name}: option "subSampleSize" must be less than timeDecay (${params.timeDecay}) (got ${params.subSampleSize})`,
     );
   }
-  let columns = checkColumnsOption(name, o.columns);
+  let columns = checkScoredColumns(name, o.columns, KDA_FOREST_LIMITS.columns[1]);
   const seed = o.seed;
   if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'string') {
     throw new TypeError(`${name}: option "seed" must be a number or a string (got ${describeValue(seed)})`);
@@ -225,36 +210,13 @@ function resolveConfig(name: string, options: unknown, explain: boolean): Config
   if (typeof seed === 'number' && !Number.isFinite(seed)) {
     throw new RangeError(`${name}: option "seed" must be a finite number or a string (got ${describeValue(seed)})`);
   }
-  const mode = o.invalidRows ?? 'error';
-  if (typeof mode !== 'string') {
-    throw new TypeError(`${name}: option "invalidRows" must be "error" or "skip" (got ${describeValue(mode)})`);
-  }
-  if (mode !== 'error' && mode !== 'skip') {
-    throw new RangeError(`${name}: option "invalidRows" must be "error" or "skip" (got ${describeValue(mode)})`);
-  }
+  const mode = checkInvalidRows(name, o.invalidRows);
   const directionality = o.withDirectionality ?? false;
   if (typeof directionality !== 'boolean') {
     throw new TypeError(`${name}: option "withDirectionality" must be a boolean (got ${describeValue(directionality)})`);
   }
-  const resumeFrom = o.resumeFrom === undefined ? 'start' : o.resumeFrom;
-  if (resumeFrom !== 'start' && resumeFrom !== 'position') {
-    const kind = typeof resumeFrom === 'string' ? RangeError : TypeError;
-    throw new kind(`${name}: option "resumeFrom" must be "start" or "position" (got ${describeValue(resumeFrom)})`);
-  }
-  let checkpoint: CheckpointOptions | undefined;
-  let asyncSave = false;
-  if (o.checkpoint !== undefined) {
-    const c = checkObject(name, 'option "checkpoint"', o.checkpoint);
-    checkKnownOptions(name, c, CHECKPOINT_OPTIONS, 'checkpoint.');
-    const every = checkNumber(name, 'checkpoint.every', c.every, { min: 1, integer: true });
-    if (typeof c.save !== 'function') {
-      throw new TypeError(`${name}: option "checkpoint.save" must be a function (got ${describeValue(c.save)})`);
-    }
-    const save = c.save as CheckpointOptions['save'];
-    checkpoint = { every, save: (bytes, rowsSeen) => save.call(c, bytes, rowsSeen) };
-    const tag = Object.prototype.toString.call(save);
-    asyncSave = tag === '[object AsyncFunction]';
-  }
+  const resumeFrom = checkResumeFrom(name, o.resumeFrom);
+  const { checkpoint, asyncSave } = checkCheckpoint(name, o.checkpoint);
   let restored: OperatorState | undefined;
   if (o.state !== undefined) {
     restored = readOperatorState(name, o.state); // StateError naming the failed check and field
