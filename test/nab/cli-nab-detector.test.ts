@@ -1,43 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
-import { main, type CliIo } from '../../src/cli/index.js';
+import { main } from '../../src/cli/index.js';
+import { capture, FILES, tinyNab } from './cli-helpers.js';
 import { AnomalyDetector } from '../../src/index.js';
 import { loadNabCorpus, parseNabTimestamp, scoreNabCorpus } from '../../src/nab/index.js';
-
-const fixtures = fileURLToPath(new URL('../fixtures/nab/', import.meta.url));
-const FILES = ['realAWSCloudwatch/iio_us-east-1_i-a2eb1cd9_NetworkIn.csv', 'realAdExchange/exchange-3_cpc_results.csv'];
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer | string, _e, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  return { io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) }, out: () => out, err: () => err };
-}
-
-/** A tiny NAB folder: two real files (KDA outputs double as data: extra columns are ignored). */
-function tinyNab(): string {
-  const root = mkdtempSync(join(tmpdir(), 'rcf-nab-detector-'));
-  const labels = JSON.parse(readFileSync(join(fixtures, 'labels', 'combined_windows.json'), 'utf8')) as Record<string, unknown>;
-  for (const f of FILES) {
-    for (const dir of ['data', 'kda']) {
-      mkdirSync(join(root, dir, f.split('/')[0]!), { recursive: true });
-      copyFileSync(join(fixtures, 'kda', f), join(root, dir, f));
-    }
-  }
-  mkdirSync(join(root, 'labels'));
-  writeFileSync(join(root, 'labels', 'combined_windows.json'), JSON.stringify(Object.fromEntries(FILES.map((f) => [f, labels[f]]))));
-  return root;
-}
 
 describe('rcf nab --detector', () => {
   it("scores the corpus with AnomalyDetector's alarms, as calling the detector row by row does (JSON, --out)", async () => {
