@@ -18,6 +18,7 @@
  * Leaf masses are not written: a leaf's mass is the number of sampler entries naming it.
  * @module
  */
+import { crc32 } from './crc32.js';
 import { RandomCutForest } from './forest.js';
 import { defaultBoxCacheMinMass, resolveForestOptions, type ResolvedForestOptions } from './options.js';
 import { PointStore } from './point-store.js';
@@ -34,60 +35,6 @@ export const BINARY_STATE_VERSION = 3;
 const MAGIC = [0x52, 0x43, 0x46, 0x53]; // "RCFS"
 const HEADER_BYTES = 12;
 const TRAILER_BYTES = 4;
-
-// ---------------------------------------------------------------------------------------------
-// CRC-32, slicing by 8 (the same values as crc32.ts, about 4x faster on large inputs)
-
-const CRC_TABLES = (() => {
-  const t = new Uint32Array(8 * 256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  for (let n = 0; n < 256; n++) {
-    let c = t[n]!;
-    for (let k = 1; k < 8; k++) {
-      c = t[c & 0xff]! ^ (c >>> 8);
-      t[k * 256 + n] = c >>> 0;
-    }
-  }
-  return t;
-})();
-
-/**
- * CRC-32 (IEEE, as zlib) of `bytes[start .. end)`, eight bytes a step.
- * @example
- * crc32Fast(new TextEncoder().encode('123456789')); // 0xcbf43926
- */
-export function crc32Fast(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  const T = CRC_TABLES;
-  let c = 0xffffffff;
-  let i = start;
-  // Byte by byte up to a 4-byte boundary of the buffer, then two 32-bit words a step (little-endian
-  // platforms; elsewhere bytes all the way).
-  if (LITTLE_ENDIAN && end - i >= 64) {
-    while ((bytes.byteOffset + i) & 3) c = T[(c ^ bytes[i++]!) & 0xff]! ^ (c >>> 8);
-    const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, (end - i) >> 2);
-    const n = words.length & ~1;
-    for (let w = 0; w < n; w += 2) {
-      const a = c ^ words[w]!;
-      const b = words[w + 1]!;
-      c =
-        T[1792 + (a & 0xff)]! ^
-        T[1536 + ((a >>> 8) & 0xff)]! ^
-        T[1280 + ((a >>> 16) & 0xff)]! ^
-        T[1024 + (a >>> 24)]! ^
-        T[768 + (b & 0xff)]! ^
-        T[512 + ((b >>> 8) & 0xff)]! ^
-        T[256 + ((b >>> 16) & 0xff)]! ^
-        T[b >>> 24]!;
-    }
-    i += 4 * n;
-  }
-  for (; i < end; i++) c = T[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -328,7 +275,7 @@ export function forestToBytes(forest: RandomCutForest): Uint8Array {
   const bodyLength = w.pos - HEADER_BYTES;
   w.view.setUint32(8, bodyLength, true);
   w.ensure(TRAILER_BYTES);
-  w.view.setUint32(w.pos, crc32Fast(w.buf, 0, w.pos), true);
+  w.view.setUint32(w.pos, crc32(w.buf, 0, w.pos), true);
   w.pos += TRAILER_BYTES;
   return w.buf.slice(0, w.pos);
 }
@@ -470,7 +417,7 @@ export function forestFromBytes(bytes: Uint8Array): RandomCutForest {
     throw new StateError('length', `expected ${expected} bytes, got ${bytes.length} (truncated or padded)`);
   }
   const crcAt = HEADER_BYTES + bodyLength;
-  if (crc32Fast(bytes, 0, crcAt) !== view.getUint32(crcAt, true)) {
+  if (crc32(bytes, 0, crcAt) !== view.getUint32(crcAt, true)) {
     throw new StateError('checksum', 'the CRC-32 does not match (corrupted bytes)');
   }
   if (version !== BINARY_STATE_VERSION) {
