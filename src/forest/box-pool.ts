@@ -81,14 +81,40 @@ export class BoxPool {
     return this.boxes.byteLength;
   }
 
-  private grow(): void {
+  /**
+   * Makes room for `more` slots at once, growing by half at least: the pool's own growth (a
+   * sixteenth at a time, for a live forest's steady size) would copy the pool some 60 times while a
+   * restore fills it. {@link trim} gives the excess back afterwards.
+   */
+  reserve(more: number): void {
     const D2 = 2 * this.dimensions;
     const slots = this.boxes.length / D2;
-    if (slots >= this.maxSlots) throw new Error(`box pool: all ${this.maxSlots} slots taken (a slot leaked)`);
-    // A sixteenth more, at least 64 slots (at least 1 and at most 128 kB for wide boxes).
-    const step = Math.max(Math.ceil(slots / 16), Math.min(64, Math.max(1, Math.floor(16384 / this.dimensions))));
-    const grown = new Float32Array(Math.min(this.maxSlots, slots + step) * D2);
+    const need = Math.min(this.maxSlots, this.used + more);
+    if (need <= slots) return;
+    this.resize(Math.min(this.maxSlots, Math.max(need, Math.ceil(1.5 * slots))));
+  }
+
+  /** Gives back what {@link reserve} took beyond one growth step past the slots in use. */
+  trim(): void {
+    const slots = this.boxes.length / (2 * this.dimensions);
+    const keep = Math.min(this.maxSlots, this.used + this.growthStep(this.used));
+    if (keep < slots) this.boxes = this.boxes.slice(0, keep * 2 * this.dimensions);
+  }
+
+  /** A sixteenth of `slots`, at least 64 slots (at least 1 and at most 128 kB for wide boxes). */
+  private growthStep(slots: number): number {
+    return Math.max(Math.ceil(slots / 16), Math.min(64, Math.max(1, Math.floor(16384 / this.dimensions))));
+  }
+
+  private resize(slots: number): void {
+    const grown = new Float32Array(slots * 2 * this.dimensions);
     grown.set(this.boxes);
     this.boxes = grown;
+  }
+
+  private grow(): void {
+    const slots = this.boxes.length / (2 * this.dimensions);
+    if (slots >= this.maxSlots) throw new Error(`box pool: all ${this.maxSlots} slots taken (a slot leaked)`);
+    this.resize(Math.min(this.maxSlots, slots + this.growthStep(slots)));
   }
 }

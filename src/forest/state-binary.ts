@@ -27,7 +27,6 @@ import { Sampler, SamplerStorage } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
 import { StateError, forestFromState, stateFromBytes } from './state.js';
 import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree, cachesNoBox, roundDown32, roundUp32 } from './tree.js';
-import type { BoxPool } from './box-pool.js';
 import { TreeStorages } from './tree-storage.js';
 
 /** Version of the binary form `toBytes()` writes (the JSON form stays version 1; 2 is not used). */
@@ -633,7 +632,7 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
     trees.push(tree);
   }
   if (r.pos !== end) fail(`${end - r.pos} bytes left after the last tree`);
-  if (keepsBoxes) for (const tree of trees) trimPool(tree.pool);
+  if (keepsBoxes) for (const tree of trees) tree.pool.trim();
   for (let p = 0; p < pointCount; p++) if (store.references(p) === 0) fail(`point ${p} is not sampled by any tree`);
 
   const shingle = new ShingleBuffer(dimensions, k);
@@ -720,7 +719,7 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
     // The first tree of a pool reserves for as many trees as the rest of the body can hold (each
     // writes `size` keys of 8 bytes), so memory still follows the content.
     const alike = tree.pool.used === 0 ? Math.min(ctx.trees, 1 + Math.floor((r.end - r.pos) / (8 * size))) : 1;
-    reservePool(tree.pool, (leafCount - 1) * alike);
+    tree.pool.reserve((leafCount - 1) * alike);
   }
   let root = NO_ROOT;
   let i = 0;
@@ -868,30 +867,6 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
   tree.root = root;
   r.pos = lp;
   tree.totalMass = size;
-}
-
-/**
- * Makes room in `pool` for `more` slots at once, growing by half at least: the pool's own growth
- * (a sixteenth at a time, for a live forest's steady size) would copy the pool some 60 times while
- * a restore fills it.
- */
-function reservePool(pool: BoxPool, more: number): void {
-  const D2 = 2 * pool.dimensions;
-  const slots = pool.boxes.length / D2;
-  const need = Math.min(pool.maxSlots, pool.used + more);
-  if (need <= slots) return;
-  const grown = new Float32Array(Math.min(pool.maxSlots, Math.max(need, Math.ceil(1.5 * slots))) * D2);
-  grown.set(pool.boxes);
-  pool.boxes = grown;
-}
-
-/** Gives back what `reservePool` took beyond the pool's own growth step. */
-function trimPool(pool: BoxPool): void {
-  const D2 = 2 * pool.dimensions;
-  const slots = pool.boxes.length / D2;
-  const step = Math.max(Math.ceil(pool.used / 16), Math.min(64, Math.max(1, Math.floor(16384 / pool.dimensions))));
-  const keep = Math.min(pool.maxSlots, pool.used + step);
-  if (keep < slots) pool.boxes = pool.boxes.slice(0, keep * D2);
 }
 
 /** `out` box = the union of boxes a and b (mins then maxes), a's value kept on ties. */
