@@ -14,6 +14,7 @@ import { checkCheckpoint, checkInvalidRows, checkResumeFrom, checkScoredColumns 
 import { copyRecord, field, newRecord, type RowRecord } from './records.js';
 import { assertSource, isAsyncIterable, type Source, type Without } from './source.js';
 import { ResumeSkip } from './resume-skip.js';
+import { inferScoredColumns, readScoredValues } from './scored-values.js';
 import { readStateEnvelope, writeStateEnvelope } from './state-envelope.js';
 import { parseTime, type TimeAccessor } from './time.js';
 import { checkObject } from './validate.js';
@@ -315,35 +316,6 @@ export class DetectorCore {
     this.values = new Float64Array(columns.length);
   }
 
-  private inferColumns(row: object, position: number): string[] | InvalidRowError {
-    const time = this.config.time;
-    const columns = Object.keys(row).filter((k) => {
-      if (k === time) return false;
-      const v = field(row, k);
-      return typeof v === 'number' || typeof v === 'bigint';
-    });
-    if (columns.length === 0) {
-      return new InvalidRowError(position, undefined, row, 'has no numeric column to score (pass the columns option)');
-    }
-    if (columns.length > MAX_DETECTOR_COLUMNS) {
-      throw new RangeError(`${this.config.name}: the first row has ${columns.length} numeric columns, more than ${MAX_DETECTOR_COLUMNS}: pass the columns option`);
-    }
-    return columns;
-  }
-
-  private read(row: object, position: number): InvalidRowError | undefined {
-    const columns = this.columns as string[];
-    for (let j = 0; j < columns.length; j++) {
-      const column = columns[j] as string;
-      const v = field(row, column);
-      const x = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN;
-      if (Math.abs(x) <= MAX_VALUE) this.values[j] = x;
-      else if (Number.isFinite(x)) return new InvalidRowError(position, column, v, `is outside +-${MAX_VALUE}`);
-      else return new InvalidRowError(position, column, v);
-    }
-    return undefined;
-  }
-
   /** The row's timestamp (undefined without a `time` option), or the error for an unreadable one. */
   private timeOf(row: object, position: number): number | undefined | InvalidRowError {
     const time = this.config.time;
@@ -382,11 +354,12 @@ export class DetectorCore {
       error = new InvalidRowError(position, undefined, input, 'is not an object');
     } else {
       if (this.columns === undefined) {
-        const columns = this.inferColumns(row, position);
+        const time = typeof this.config.time === 'string' ? this.config.time : undefined;
+        const columns = inferScoredColumns(this.config.name, row, position, MAX_DETECTOR_COLUMNS, time);
         if (columns instanceof InvalidRowError) error = columns;
         else this.start(columns);
       }
-      if (error === undefined) error = this.read(row, position);
+      if (error === undefined) error = readScoredValues(row, this.columns as string[], this.values, position, MAX_VALUE);
       if (error === undefined) {
         const t = this.timeOf(row, position);
         if (t instanceof InvalidRowError) error = t;

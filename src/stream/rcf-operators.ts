@@ -9,7 +9,8 @@ import { checkKnownOptions } from './known-options.js';
 import { checkCheckpoint, checkInvalidRows, checkResumeFrom, checkScoredColumns } from './operator-options.js';
 import { readOperatorState, writeOperatorState, type OperatorState } from './operator-state.js';
 import { ResumeSkip } from './resume-skip.js';
-import { copyRecord, field, newRecord, type RowRecord } from './records.js';
+import { inferScoredColumns, readScoredValues } from './scored-values.js';
+import { copyRecord, newRecord, type RowRecord } from './records.js';
 import { assertSource, isAsyncIterable, type Source, type Without } from './source.js';
 import { checkNumber, checkObject } from './validate.js';
 
@@ -316,39 +317,6 @@ export class ForestCore {
     this.warmupExplanation = `{${columns.map((c) => `${JSON.stringify(c)}:${zero}`).join(',')}}`;
   }
 
-  /** The first row's numeric columns (an error for a row without any: with "skip", the next row decides). */
-  private inferColumns(row: object, position: number): string[] | InvalidRowError {
-    const columns = Object.keys(row).filter((k) => {
-      const v = field(row, k);
-      return typeof v === 'number' || typeof v === 'bigint';
-    });
-    if (columns.length === 0) {
-      return new InvalidRowError(position, undefined, row, 'has no numeric column to score (pass the columns option)');
-    }
-    const max = KDA_FOREST_LIMITS.columns[1];
-    if (columns.length > max) {
-      throw new RangeError(
-        `${this.config.name}: the first row has ${columns.length} numeric columns, more than KDA's ${max}: pass the columns option`,
-      );
-    }
-    return columns;
-  }
-
-  /** Reads the scored values into `this.values`; returns the invalid column, if any. */
-  private read(row: object, position: number): InvalidRowError | undefined {
-    const columns = this.columns as string[];
-    for (let j = 0; j < columns.length; j++) {
-      const column = columns[j] as string;
-      const v = field(row, column);
-      // A number the forest accepts: finite and within the float32 range of its boxes.
-      const x = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN;
-      if (Math.abs(x) <= MAX_BOX_VALUE) this.values[j] = x;
-      else if (Number.isFinite(x)) return new InvalidRowError(position, column, v, `is outside +-${MAX_BOX_VALUE}`);
-      else return new InvalidRowError(position, column, v);
-    }
-    return undefined;
-  }
-
   /**
    * With `resumeFrom: "start"`: whether the next source row is one of the first `rowsSeen`, which the
    * runner drops without pushing (counting it off). Always false otherwise.
@@ -372,11 +340,11 @@ export class ForestCore {
       error = new InvalidRowError(position, undefined, input, 'is not an object');
     } else {
       if (this.columns === undefined) {
-        const columns = this.inferColumns(row, position);
+        const columns = inferScoredColumns(this.config.name, row, position, KDA_FOREST_LIMITS.columns[1], undefined, `KDA's ${KDA_FOREST_LIMITS.columns[1]}`);
         if (columns instanceof InvalidRowError) error = columns;
         else this.start(columns);
       }
-      if (error === undefined) error = this.read(row, position);
+      if (error === undefined) error = readScoredValues(row, this.columns as string[], this.values, position, MAX_BOX_VALUE);
     }
     if (error !== undefined) {
       if (!skip) throw error;
