@@ -11,6 +11,7 @@ import {
   runNab,
   runNabDetector,
   type NabDetectorRunResult,
+  type NabProfileResult,
   type NabRunResult,
   type NabScoreboard,
 } from '../nab/index.js';
@@ -82,6 +83,21 @@ function resolvePaths(data: string | undefined, labels: string | undefined, kda:
   } else if (existsSync(join(nabRoot, 'kda'))) kdaDir = join(nabRoot, 'kda');
   const results = join(nabRoot, 'results', 'final_results.json');
   return { dataDir, labelsFile, kdaDir, resultsFile: existsSync(results) ? results : undefined };
+}
+
+/** One profile's figures as `--json` prints them (with KDA's published score, when given, before the totals). */
+function profileJson(r: NabProfileResult, kdaPublished?: number): Record<string, unknown> {
+  return {
+    profile: r.profile,
+    threshold: r.threshold,
+    rawScore: r.rawScore,
+    nullScore: r.nullScore,
+    perfectScore: r.perfectScore,
+    normalizedScore: r.normalizedScore,
+    ...(kdaPublished === undefined ? {} : { kdaPublished }),
+    totals: r.totals,
+    files: r.files,
+  };
 }
 
 const fmt = (x: number, digits: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
@@ -258,16 +274,7 @@ export async function nabCommand(args: readonly string[], io: CliIo): Promise<nu
         windows: result.windows,
         windowsHit: result.windowsHit,
         alarmsOutside: result.alarmsOutside,
-        nab: result.nab.map((r) => ({
-          profile: r.profile,
-          threshold: r.threshold,
-          rawScore: r.rawScore,
-          nullScore: r.nullScore,
-          perfectScore: r.perfectScore,
-          normalizedScore: r.normalizedScore,
-          totals: r.totals,
-          files: r.files,
-        })),
+        nab: result.nab.map((r) => profileJson(r)),
         scoreboard: scoreboard ?? null,
       };
       io.stdout.write(JSON.stringify(json, null, 2) + '\n');
@@ -305,17 +312,9 @@ export async function nabCommand(args: readonly string[], io: CliIo): Promise<nu
       seconds: result.seconds,
       fidelitySummary: result.fidelitySummary ?? null,
       fidelity: result.fidelity,
-      nab: result.nab.map((r) => ({
-        profile: r.profile,
-        threshold: r.threshold,
-        rawScore: r.rawScore,
-        nullScore: r.nullScore,
-        perfectScore: r.perfectScore,
-        normalizedScore: r.normalizedScore,
-        kdaPublished: scoreboard?.['randomCutForest']?.[r.profile] ?? KDA_PUBLISHED_NAB[r.profile as keyof typeof KDA_PUBLISHED_NAB],
-        totals: r.totals,
-        files: r.files,
-      })),
+      nab: result.nab.map((r) =>
+        profileJson(r, scoreboard?.['randomCutForest']?.[r.profile] ?? KDA_PUBLISHED_NAB[r.profile as keyof typeof KDA_PUBLISHED_NAB]),
+      ),
       scoreboard: scoreboard ?? null,
     };
     io.stdout.write(JSON.stringify(json, null, 2) + '\n');
