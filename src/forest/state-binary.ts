@@ -25,7 +25,7 @@ import { PointStore } from './point-store.js';
 import { TreeRandom } from './random.js';
 import { Sampler, SamplerStorage } from './sampler.js';
 import { ShingleBuffer } from './shingle.js';
-import { StateError, forestFromState, stateFromBytes } from './state.js';
+import { StateError, checkStateInteger, failContent, forestFromState, indexWidthFor, stateFromBytes } from './state.js';
 import { MAX_BOX_VALUE, NO_ROOT, RandomCutTree, cachesNoBox, roundDown32, roundUp32 } from './tree.js';
 import { TreeStorages } from './tree-storage.js';
 
@@ -77,11 +77,6 @@ class Writer {
     else if (width === 2) this.u16(x);
     else this.u32(x);
   }
-}
-
-/** Bytes for an unsigned integer up to `max`. */
-function widthFor(max: number): number {
-  return max < 0x100 ? 1 : max < 0x10000 ? 2 : 4;
 }
 
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
@@ -255,10 +250,10 @@ export function forestToBytes(forest: RandomCutForest): Uint8Array {
   writeValues(w, values, n);
 
   // Trees.
-  const sw = widthFor(cap);
-  const ow = widthFor(cap - 1);
-  const pw = widthFor(pointCount);
-  const dw = D === 1 ? 0 : widthFor(D - 1);
+  const sw = indexWidthFor(cap);
+  const ow = indexWidthFor(cap - 1);
+  const pw = indexWidthFor(pointCount);
+  const dw = D === 1 ? 0 : indexWidthFor(D - 1);
   const scratch: WriteScratch = {
     keys: new Float64Array(cap),
     order: new Int32Array(2 * cap), // one tree's refs in preorder
@@ -346,15 +341,6 @@ function writeTree(w: Writer, forest: RandomCutForest, t: number, x: WriteScratc
 // ---------------------------------------------------------------------------------------------
 // reader
 
-function fail(message: string): never {
-  throw new StateError('content', message);
-}
-
-function integer(x: number, what: string, lo: number, hi: number): number {
-  if (!Number.isInteger(x) || x < lo || x > hi) fail(`${what} must be an integer from ${lo} to ${hi}, got ${String(x)}`);
-  return x;
-}
-
 class Reader {
   readonly view: DataView;
   pos: number;
@@ -368,7 +354,7 @@ class Reader {
   }
   /** Checks that `n` more bytes are there (the per-value readers below do not check). */
   need(n: number): void {
-    if (!(this.pos + n <= this.end)) fail('the body ends early');
+    if (!(this.pos + n <= this.end)) failContent('the body ends early');
   }
   u8(): number {
     return this.bytes[this.pos++]!;
@@ -448,7 +434,7 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
   try {
     seed = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(r.pos, r.pos + seedLength));
   } catch {
-    fail('the seed is not valid UTF-8');
+    failContent('the seed is not valid UTF-8');
   }
   r.pos += seedLength;
   const given = { dimensions, shingleSize, numberOfTrees, subSampleSize, timeDecay, outputAfter, seed, ...(boxCacheMinMass > 0 ? { boxCacheMinMass } : {}) };
@@ -456,22 +442,22 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
   try {
     o = resolveForestOptions(given);
   } catch (e) {
-    fail(`options: ${(e as Error).message}`);
+    failContent(`options: ${(e as Error).message}`);
   }
   const D = dimensions * shingleSize;
   const k = shingleSize;
   r.need(24 + 8 * D);
-  const pointsSeen = integer(r.f64(), 'pointsSeen', 0, Number.MAX_SAFE_INTEGER);
-  const recordsSeen = integer(r.f64(), 'recordsSeen', 0, Number.MAX_SAFE_INTEGER);
-  if (pointsSeen !== Math.max(0, recordsSeen - (k - 1))) fail('pointsSeen does not match recordsSeen and the shingle size');
-  const head = integer(r.u32(), 'shingle.head', 0, k - 1);
-  const filled = integer(r.u32(), 'shingle.filled', 0, k);
-  if (filled !== Math.min(k, recordsSeen)) fail('shingle.filled does not match recordsSeen');
-  if (head !== recordsSeen % k) fail('shingle.head does not match recordsSeen');
+  const pointsSeen = checkStateInteger(r.f64(), 'pointsSeen', 0, Number.MAX_SAFE_INTEGER);
+  const recordsSeen = checkStateInteger(r.f64(), 'recordsSeen', 0, Number.MAX_SAFE_INTEGER);
+  if (pointsSeen !== Math.max(0, recordsSeen - (k - 1))) failContent('pointsSeen does not match recordsSeen and the shingle size');
+  const head = checkStateInteger(r.u32(), 'shingle.head', 0, k - 1);
+  const filled = checkStateInteger(r.u32(), 'shingle.filled', 0, k);
+  if (filled !== Math.min(k, recordsSeen)) failContent('shingle.filled does not match recordsSeen');
+  if (head !== recordsSeen % k) failContent('shingle.head does not match recordsSeen');
   const ring = new Float64Array(D);
   for (let i = 0; i < D; i++) {
     const v = r.f64();
-    if (!(Math.abs(v) <= MAX_BOX_VALUE)) fail(`shingle.values[${i}] = ${v} is outside +-${MAX_BOX_VALUE}`);
+    if (!(Math.abs(v) <= MAX_BOX_VALUE)) failContent(`shingle.values[${i}] = ${v} is outside +-${MAX_BOX_VALUE}`);
     ring[i] = v;
   }
 
@@ -479,21 +465,21 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
   const maxPoints = numberOfTrees * subSampleSize;
   r.need(4);
   const pointCount = r.u32();
-  if (pointCount > maxPoints) fail(`${pointCount} points, more than trees x sample size`);
-  if (pointCount > pointsSeen) fail(`points holds ${pointCount} points but pointsSeen is ${pointsSeen}`);
+  if (pointCount > maxPoints) failContent(`${pointCount} points, more than trees x sample size`);
+  if (pointCount > pointsSeen) failContent(`points holds ${pointCount} points but pointsSeen is ${pointsSeen}`);
   const stride = dimensions;
   const shingled = stride < D;
   const bitsAt = r.pos;
   if (shingled) {
     r.need((pointCount + 7) >> 3);
     r.pos += (pointCount + 7) >> 3;
-    if (pointCount % 8 !== 0 && bytes[r.pos - 1]! >> pointCount % 8 !== 0) fail('points: bits after the last point');
-    if (pointCount > 0 && (bytes[bitsAt]! & 1) !== 0) fail('points: the first point continues none');
+    if (pointCount % 8 !== 0 && bytes[r.pos - 1]! >> pointCount % 8 !== 0) failContent('points: bits after the last point');
+    if (pointCount > 0 && (bytes[bitsAt]! & 1) !== 0) failContent('points: the first point continues none');
   }
   let n = 0;
   for (let p = 0; p < pointCount; p++) n += shingled && (bytes[bitsAt + (p >> 3)]! >> (p & 7)) & 1 ? stride : D;
   r.need(5);
-  if (r.u32() !== n) fail(`points: the value count does not match the points`);
+  if (r.u32() !== n) failContent(`points: the value count does not match the points`);
   const values = new Float64Array(n);
   const mode = r.u8();
   if (mode === 0) {
@@ -503,7 +489,7 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
     r.need(2);
     const scale = r.u8();
     const width = r.u8();
-    if (scale > 15 || width < 1 || width > 4) fail('points: bad value encoding');
+    if (scale > 15 || width < 1 || width > 4) failContent('points: bad value encoding');
     r.need(width * n);
     const p10 = POW10[scale]!;
     let pos = r.pos;
@@ -517,9 +503,9 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
       values[i] = unzigzag(z) / p10;
     }
     r.pos = pos;
-  } else fail(`points: unknown value encoding ${mode}`);
+  } else failContent(`points: unknown value encoding ${mode}`);
   for (let i = 0; i < n; i++) {
-    if (!(Math.abs(values[i]!) <= MAX_BOX_VALUE)) fail(`points: value ${i} = ${values[i]} is outside +-${MAX_BOX_VALUE}`);
+    if (!(Math.abs(values[i]!) <= MAX_BOX_VALUE)) failContent(`points: value ${i} = ${values[i]} is outside +-${MAX_BOX_VALUE}`);
   }
   const store = new PointStore(D, maxPoints + 1, Math.max(256, pointCount), o.dimensions);
   const point = new Float64Array(D);
@@ -535,10 +521,10 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
   // Trees.
   const sampleSize = Math.min(pointsSeen, subSampleSize);
   const cap = subSampleSize;
-  const sw = widthFor(cap);
-  const ow = widthFor(cap - 1);
-  const pw = widthFor(pointCount);
-  const dw = D === 1 ? 0 : widthFor(D - 1);
+  const sw = indexWidthFor(cap);
+  const ow = indexWidthFor(cap - 1);
+  const pw = indexWidthFor(pointCount);
+  const dw = D === 1 ? 0 : indexWidthFor(D - 1);
   const trees: RandomCutTree[] = [];
   const samplers: Sampler[] = [];
   const randoms: TreeRandom[] = [];
@@ -600,23 +586,23 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
     randoms.push(new TreeRandom(rs0, rs1, rs2, rs3, randomStates, 4 * t));
     const size = r.uint(sw);
     if (size !== sampleSize) {
-      fail(`tree ${t} samples: ${size} entries, but pointsSeen ${pointsSeen} and subSampleSize ${subSampleSize} make every sampler hold ${sampleSize}`);
+      failContent(`tree ${t} samples: ${size} entries, but pointsSeen ${pointsSeen} and subSampleSize ${subSampleSize} make every sampler hold ${sampleSize}`);
     }
     r.need(size * (8 + ow) + sw);
     readF64s(r, keys, size);
     for (let i = 0; i < size; i++) {
       const key = keys[i]!;
-      if (!Number.isFinite(key)) fail(`tree ${t} keys[${i}] is not a finite number`);
-      if (i > 0 && !(keys[(i - 1) >> 1]! >= key)) fail(`tree ${t}: sampler keys are not a max-heap`);
+      if (!Number.isFinite(key)) failContent(`tree ${t} keys[${i}] is not a finite number`);
+      if (i > 0 && !(keys[(i - 1) >> 1]! >= key)) failContent(`tree ${t}: sampler keys are not a max-heap`);
     }
     const entriesAt = r.pos;
     r.pos += size * ow;
     const leafCount = r.uint(sw);
-    if (leafCount > size || (size > 0) !== (leafCount > 0)) fail(`tree ${t}: ${leafCount} leaves for ${size} samples`);
+    if (leafCount > size || (size > 0) !== (leafCount > 0)) failContent(`tree ${t}: ${leafCount} leaves for ${size} samples`);
     masses.fill(0, 0, leafCount);
     for (let i = 0; i < size; i++) {
       const ord = ow === 1 ? bytes[entriesAt + i]! : ow === 2 ? r.view.getUint16(entriesAt + 2 * i, true) : r.view.getUint32(entriesAt + 4 * i, true);
-      if (ord >= leafCount) fail(`tree ${t} sample ${i}: leaf ${ord} of ${leafCount}`);
+      if (ord >= leafCount) failContent(`tree ${t} sample ${i}: leaf ${ord} of ${leafCount}`);
       masses[ord]!++;
     }
     const tree = new RandomCutTree(D, cap, o.boxCacheMinMass, storages.next());
@@ -631,9 +617,9 @@ function restore3(bytes: Uint8Array, boxCacheMinMass: number, end: number): Rand
     samplers.push(sampler);
     trees.push(tree);
   }
-  if (r.pos !== end) fail(`${end - r.pos} bytes left after the last tree`);
+  if (r.pos !== end) failContent(`${end - r.pos} bytes left after the last tree`);
   if (keepsBoxes) for (const tree of trees) tree.pool.trim();
-  for (let p = 0; p < pointCount; p++) if (store.references(p) === 0) fail(`point ${p} is not sampled by any tree`);
+  for (let p = 0; p < pointCount; p++) if (store.references(p) === 0) failContent(`point ${p} is not sampled by any tree`);
 
   const shingle = new ShingleBuffer(dimensions, k);
   shingle.ring.set(ring);
@@ -693,7 +679,7 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
   const internalAt = shapeAt + shapeBytes;
   const leavesAt = internalAt + (leafCount - 1) * (dw + 8);
   r.need(leavesAt - shapeAt + leafCount * pw);
-  if (nodeCount % 8 !== 0 && bytes[internalAt - 1]! >> nodeCount % 8 !== 0) fail(`tree ${t}: values after the preorder`);
+  if (nodeCount % 8 !== 0 && bytes[internalAt - 1]! >> nodeCount % 8 !== 0) failContent(`tree ${t}: values after the preorder`);
   let ip = internalAt;
   let lp = leavesAt;
   let depth = 0;
@@ -724,15 +710,15 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
   let root = NO_ROOT;
   let i = 0;
   read: for (;;) {
-    if (i >= nodeCount) fail(`tree ${t}: preorder ends early`);
+    if (i >= nodeCount) failContent(`tree ${t}: preorder ends early`);
     const internal = (bytes[shapeAt + (i >> 3)]! >> (i & 7)) & 1;
     i++;
     if (internal) {
-      if (++internals >= leafCount) fail(`tree ${t}: more than ${leafCount - 1} internal nodes`);
+      if (++internals >= leafCount) failContent(`tree ${t}: more than ${leafCount - 1} internal nodes`);
       const dim = dw === 0 ? 0 : dw === 1 ? bytes[ip]! : dw === 2 ? r.view.getUint16(ip, true) : r.view.getUint32(ip, true);
-      if (dim >= D) fail(`tree ${t} cut dimension + 1 must be an integer from 1 to ${D}, got ${dim + 1}`);
+      if (dim >= D) failContent(`tree ${t} cut dimension + 1 must be an integer from 1 to ${D}, got ${dim + 1}`);
       const value = r.view.getFloat64(ip + dw, true);
-      if (!Number.isFinite(value)) fail(`tree ${t}: a cut value is not a finite number`);
+      if (!Number.isFinite(value)) failContent(`tree ${t}: a cut value is not a finite number`);
       ip += dw + 8;
       tree.reserve();
       const nd = tree.allocNode();
@@ -753,16 +739,16 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
       depth++;
       continue;
     }
-    if (leaves === leafCount) fail(`tree ${t}: more than ${leafCount} leaves`);
+    if (leaves === leafCount) failContent(`tree ${t}: more than ${leafCount} leaves`);
     const pnt = pw === 1 ? bytes[lp]! : pw === 2 ? r.view.getUint16(lp, true) : r.view.getUint32(lp, true);
     lp += pw;
-    if (pnt >= pointCount) fail(`tree ${t} leaf point must be an integer from 0 to ${pointCount - 1}, got ${pnt}`);
+    if (pnt >= pointCount) failContent(`tree ${t} leaf point must be an integer from 0 to ${pointCount - 1}, got ${pnt}`);
     const mass = masses[leaves]!;
-    if (mass === 0) fail(`tree ${t}: leaves do not match its sampler`);
+    if (mass === 0) failContent(`tree ${t}: leaves do not match its sampler`);
     if (oneD) {
       // In order, a leaf follows a cut (or starts): it must lie above it.
       const x = data[store.offset(pnt)]!;
-      if (!(x > last)) fail(`tree ${t}: a cut does not separate its children`);
+      if (!(x > last)) failContent(`tree ${t}: a cut does not separate its children`);
       last = x;
     } else {
       // The leaf's point within the bounds of every cut on its path (coordinates cut on only).
@@ -770,7 +756,7 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
       for (let a = 0; a < nActive; a++) {
         const d = active[a]!;
         const x = data[off + d]!;
-        if (!(x > above[d]! && x <= atMost[d]!)) fail(`tree ${t}: a cut does not separate its children`);
+        if (!(x > above[d]! && x <= atMost[d]!)) failContent(`tree ${t}: a cut does not separate its children`);
       }
     }
     tree.reserve();
@@ -812,7 +798,7 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
         if (oneD) {
           // In order, the parent's cut follows its left subtree's last leaf: at or above it.
           const c = tree.cutValue[parent]!;
-          if (!(last <= c)) fail(`tree ${t}: a cut does not separate its children`);
+          if (!(last <= c)) failContent(`tree ${t}: a cut does not separate its children`);
           last = c;
         } else {
           // Now its right side: the points there lie above the cut.
@@ -863,7 +849,7 @@ function buildTree3(ctx: BuildContext, tree: RandomCutTree, t: number, r: Reader
       child = parent;
     }
   }
-  if (i !== nodeCount || leaves !== leafCount) fail(`tree ${t}: values after the preorder`);
+  if (i !== nodeCount || leaves !== leafCount) failContent(`tree ${t}: values after the preorder`);
   tree.root = root;
   r.pos = lp;
   tree.totalMass = size;

@@ -174,7 +174,12 @@ export function forestToState(forest: RandomCutForest): ForestState {
 // ---------------------------------------------------------------------------------------------
 // state -> forest (validate everything, then build)
 
-function fail(message: string): never {
+/**
+ * Refuses a state's content: throws a `StateError` whose check is `content`.
+ * @example
+ * if (mass < 1) failContent(`tree ${t}: a leaf of mass ${mass}`);
+ */
+export function failContent(message: string): never {
   throw new StateError('content', message);
 }
 
@@ -183,10 +188,10 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 function numberArray(x: unknown, what: string, maxLength: number): number[] {
-  if (!Array.isArray(x)) fail(`${what} must be an array`);
-  if (x.length > maxLength) fail(`${what} has ${x.length} entries, at most ${maxLength} allowed`);
+  if (!Array.isArray(x)) failContent(`${what} must be an array`);
+  if (x.length > maxLength) failContent(`${what} has ${x.length} entries, at most ${maxLength} allowed`);
   for (let i = 0; i < x.length; i++) {
-    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) fail(`${what}[${i}] is not a finite number`);
+    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) failContent(`${what}[${i}] is not a finite number`);
   }
   return x as number[];
 }
@@ -194,14 +199,19 @@ function numberArray(x: unknown, what: string, maxLength: number): number[] {
 /** Checks that every value is a coordinate the forest accepts (within the float32 range of its boxes). */
 function coordinates(x: number[], what: string): number[] {
   for (let i = 0; i < x.length; i++) {
-    if (!(Math.abs(x[i]!) <= MAX_BOX_VALUE)) fail(`${what}[${i}] = ${x[i]} is outside +-${MAX_BOX_VALUE}`);
+    if (!(Math.abs(x[i]!) <= MAX_BOX_VALUE)) failContent(`${what}[${i}] = ${x[i]} is outside +-${MAX_BOX_VALUE}`);
   }
   return x;
 }
 
-function integer(x: unknown, what: string, lo: number, hi: number): number {
+/**
+ * `x` when it is an integer in [lo, hi]; otherwise refuses the state naming `what`.
+ * @example
+ * const trees = checkStateInteger(raw.numberOfTrees, 'numberOfTrees', 1, 1000);
+ */
+export function checkStateInteger(x: unknown, what: string, lo: number, hi: number): number {
   if (typeof x !== 'number' || !Number.isInteger(x) || x < lo || x > hi) {
-    fail(`${what} must be an integer from ${lo} to ${hi}, got ${String(x)}`);
+    failContent(`${what} must be an integer from ${lo} to ${hi}, got ${String(x)}`);
   }
   return x;
 }
@@ -231,25 +241,25 @@ function buildTree(
   let pos = 0;
   let root = NO_ROOT;
   read: for (;;) {
-    if (pos >= nodes.length) fail(`tree ${t}: preorder ends early`);
+    if (pos >= nodes.length) failContent(`tree ${t}: preorder ends early`);
     const tag = nodes[pos++]!;
     if (tag !== 0) {
-      const dim = integer(tag, `tree ${t} cut dimension + 1`, 1, D) - 1;
-      if (pos >= nodes.length) fail(`tree ${t}: node truncated`);
+      const dim = checkStateInteger(tag, `tree ${t} cut dimension + 1`, 1, D) - 1;
+      if (pos >= nodes.length) failContent(`tree ${t}: node truncated`);
       const value = nodes[pos++]!;
-      if (open.length >= capacity - 1) fail(`tree ${t}: deeper than ${capacity - 1} internal nodes`);
+      if (open.length >= capacity - 1) failContent(`tree ${t}: deeper than ${capacity - 1} internal nodes`);
       tree.reserve();
-      if (tree.freeNodeCount === 0) fail(`tree ${t}: more than ${capacity - 1} internal nodes`);
+      if (tree.freeNodeCount === 0) failContent(`tree ${t}: more than ${capacity - 1} internal nodes`);
       const n = tree.allocNode();
       tree.setCut(n, dim, value);
       open.push(n);
       hasLeft.push(false);
       continue;
     }
-    if (pos + 2 > nodes.length) fail(`tree ${t}: leaf truncated`);
-    const point = integer(nodes[pos++], `tree ${t} leaf point`, 0, pointCount - 1);
-    const mass = integer(nodes[pos++], `tree ${t} leaf mass`, 1, capacity);
-    if (leaves.length === capacity) fail(`tree ${t}: more than ${capacity} leaves`);
+    if (pos + 2 > nodes.length) failContent(`tree ${t}: leaf truncated`);
+    const point = checkStateInteger(nodes[pos++], `tree ${t} leaf point`, 0, pointCount - 1);
+    const mass = checkStateInteger(nodes[pos++], `tree ${t} leaf mass`, 1, capacity);
+    if (leaves.length === capacity) failContent(`tree ${t}: more than ${capacity} leaves`);
     tree.reserve();
     const leaf = tree.allocLeaf();
     tree.leafPoint[leaf] = point;
@@ -279,7 +289,7 @@ function buildTree(
     }
   }
   tree.root = root;
-  if (pos !== nodes.length) fail(`tree ${t}: ${nodes.length - pos} values after the preorder`);
+  if (pos !== nodes.length) failContent(`tree ${t}: ${nodes.length - pos} values after the preorder`);
   checkCuts(tree, store, t);
   tree.totalMass = massOfTree(tree, leaves);
   return { tree, leaves };
@@ -334,7 +344,7 @@ export function checkCuts(tree: RandomCutTree, store: PointStore, t: number): vo
       for (let i = 0; i < nActive; i++) {
         const d = active[i]!;
         const x = data[off + d]!;
-        if (!(x > above[d]! && x <= atMost[d]!)) fail(`tree ${t}: a cut does not separate its children`);
+        if (!(x > above[d]! && x <= atMost[d]!)) failContent(`tree ${t}: a cut does not separate its children`);
       }
       top--;
       continue;
@@ -396,13 +406,13 @@ function checkCuts1(tree: RandomCutTree, store: PointStore, t: number): void {
       ref = left[ref]!;
     }
     const x = data[store.offset(tree.leafPoint[~ref]!)]!;
-    if (!(lastIsCut ? x > last : false)) fail(`tree ${t}: a cut does not separate its children`);
+    if (!(lastIsCut ? x > last : false)) failContent(`tree ${t}: a cut does not separate its children`);
     last = x;
     lastIsCut = false;
     if (stack.length === 0) return;
     const n = stack.pop()!;
     const c = cutValue[n]!;
-    if (!(last <= c)) fail(`tree ${t}: a cut does not separate its children`);
+    if (!(last <= c)) failContent(`tree ${t}: a cut does not separate its children`);
     last = c;
     lastIsCut = true;
     ref = right[n]!;
@@ -444,34 +454,34 @@ function restore(state: unknown): RandomCutForest {
   if (state.version !== STATE_VERSION) {
     throw new StateError('version', `unknown format version ${String(state.version)} (this library reads ${STATE_VERSION})`);
   }
-  if (!isObject(state.options)) fail('options missing');
+  if (!isObject(state.options)) failContent('options missing');
   let o: ResolvedForestOptions;
   try {
     const opts = state.options;
-    if (typeof opts.seed !== 'string') fail('options.seed must be a string');
+    if (typeof opts.seed !== 'string') failContent('options.seed must be a string');
     o = resolveForestOptions(opts as never);
   } catch (e) {
     if (e instanceof StateError) throw e;
-    fail(`options: ${(e as Error).message}`);
+    failContent(`options: ${(e as Error).message}`);
   }
   const D = o.dimensions * o.shingleSize;
   const k = o.shingleSize;
-  const recordsSeen = integer(state.recordsSeen, 'recordsSeen', 0, Number.MAX_SAFE_INTEGER);
-  const pointsSeen = integer(state.pointsSeen, 'pointsSeen', 0, Number.MAX_SAFE_INTEGER);
-  if (pointsSeen !== Math.max(0, recordsSeen - (k - 1))) fail('pointsSeen does not match recordsSeen and the shingle size');
-  if (!isObject(state.shingle)) fail('shingle missing');
-  const head = integer(state.shingle.head, 'shingle.head', 0, k - 1);
-  const filled = integer(state.shingle.filled, 'shingle.filled', 0, k);
-  if (filled !== Math.min(k, recordsSeen)) fail('shingle.filled does not match recordsSeen');
-  if (head !== recordsSeen % k) fail('shingle.head does not match recordsSeen');
+  const recordsSeen = checkStateInteger(state.recordsSeen, 'recordsSeen', 0, Number.MAX_SAFE_INTEGER);
+  const pointsSeen = checkStateInteger(state.pointsSeen, 'pointsSeen', 0, Number.MAX_SAFE_INTEGER);
+  if (pointsSeen !== Math.max(0, recordsSeen - (k - 1))) failContent('pointsSeen does not match recordsSeen and the shingle size');
+  if (!isObject(state.shingle)) failContent('shingle missing');
+  const head = checkStateInteger(state.shingle.head, 'shingle.head', 0, k - 1);
+  const filled = checkStateInteger(state.shingle.filled, 'shingle.filled', 0, k);
+  if (filled !== Math.min(k, recordsSeen)) failContent('shingle.filled does not match recordsSeen');
+  if (head !== recordsSeen % k) failContent('shingle.head does not match recordsSeen');
   const ring = coordinates(numberArray(state.shingle.values, 'shingle.values', D), 'shingle.values');
-  if (ring.length !== D) fail(`shingle.values must have ${D} values`);
+  if (ring.length !== D) failContent(`shingle.values must have ${D} values`);
 
   const maxPoints = o.numberOfTrees * o.subSampleSize;
   const points = coordinates(numberArray(state.points, 'points', maxPoints * D), 'points');
-  if (points.length % D !== 0) fail(`points length ${points.length} is not a multiple of ${D}`);
+  if (points.length % D !== 0) failContent(`points length ${points.length} is not a multiple of ${D}`);
   const pointCount = points.length / D;
-  if (pointCount > pointsSeen) fail(`points holds ${pointCount} points but pointsSeen is ${pointsSeen}`);
+  if (pointCount > pointsSeen) failContent(`points holds ${pointCount} points but pointsSeen is ${pointsSeen}`);
   const sampleSize = Math.min(pointsSeen, o.subSampleSize); // every sampler's size
   const store = new PointStore(D, maxPoints + 1, Math.max(256, pointCount), o.dimensions);
   const point = new Float64Array(D);
@@ -481,7 +491,7 @@ function restore(state: unknown): RandomCutForest {
   }
 
   if (!Array.isArray(state.trees) || state.trees.length !== o.numberOfTrees) {
-    fail(`trees must be an array of ${o.numberOfTrees}`);
+    failContent(`trees must be an array of ${o.numberOfTrees}`);
   }
   const trees: RandomCutTree[] = [];
   const samplers: Sampler[] = [];
@@ -492,20 +502,20 @@ function restore(state: unknown): RandomCutForest {
   const samplerStorage = new SamplerStorage(o.subSampleSize, o.numberOfTrees, Math.max(16, sampleSize));
   for (let t = 0; t < o.numberOfTrees; t++) {
     const ts: unknown = state.trees[t];
-    if (!isObject(ts)) fail(`tree ${t} is not an object`);
+    if (!isObject(ts)) failContent(`tree ${t} is not an object`);
     const rs = numberArray(ts.random, `tree ${t} random`, 4);
-    if (rs.length !== 4) fail(`tree ${t} random must have 4 values`);
-    for (const w of rs) integer(w, `tree ${t} random word`, 0, 0xffffffff);
+    if (rs.length !== 4) failContent(`tree ${t} random must have 4 values`);
+    for (const w of rs) checkStateInteger(w, `tree ${t} random word`, 0, 0xffffffff);
     randoms.push(new TreeRandom(rs[0]!, rs[1]!, rs[2]!, rs[3]!, randomStates, 4 * t));
     const keys = numberArray(ts.keys, `tree ${t} keys`, o.subSampleSize);
     const samples = numberArray(ts.samples, `tree ${t} samples`, o.subSampleSize);
-    if (keys.length !== samples.length) fail(`tree ${t}: ${keys.length} keys but ${samples.length} samples`);
+    if (keys.length !== samples.length) failContent(`tree ${t}: ${keys.length} keys but ${samples.length} samples`);
     if (keys.length !== sampleSize) {
-      fail(`tree ${t} samples: ${keys.length} entries, but pointsSeen ${pointsSeen} and subSampleSize ${o.subSampleSize} make every sampler hold ${sampleSize}`);
+      failContent(`tree ${t} samples: ${keys.length} entries, but pointsSeen ${pointsSeen} and subSampleSize ${o.subSampleSize} make every sampler hold ${sampleSize}`);
     }
     for (let i = 0; i < keys.length; i++) {
-      if (i > 0 && !(keys[(i - 1) >> 1]! >= keys[i]!)) fail(`tree ${t}: sampler keys are not a max-heap`);
-      store.incRef(integer(samples[i], `tree ${t} sample`, 0, pointCount - 1));
+      if (i > 0 && !(keys[(i - 1) >> 1]! >= keys[i]!)) failContent(`tree ${t}: sampler keys are not a max-heap`);
+      store.incRef(checkStateInteger(samples[i], `tree ${t} sample`, 0, pointCount - 1));
     }
     const nodes = numberArray(ts.nodes, `tree ${t} nodes`, 3 * o.subSampleSize + 2 * o.subSampleSize);
     const { tree, leaves } = buildTree(nodes, D, o.subSampleSize, store, pointCount, t, o.boxCacheMinMass, storages.next());
@@ -516,18 +526,18 @@ function restore(state: unknown): RandomCutForest {
     const leafOf = new Map<number, number>();
     for (const leaf of leaves) {
       const p = tree.leafPoint[leaf]!;
-      if (held.get(p) !== tree.leafMass[leaf]) fail(`tree ${t}: leaf masses do not match its sampler`);
-      if (leafOf.has(p)) fail(`tree ${t}: the same point in two leaves`);
+      if (held.get(p) !== tree.leafMass[leaf]) failContent(`tree ${t}: leaf masses do not match its sampler`);
+      if (leafOf.has(p)) failContent(`tree ${t}: the same point in two leaves`);
       leafOf.set(p, leaf);
     }
     // Sampler entries refer to the tree's leaves (every sample has one: the masses matched).
     const sampler = new Sampler(o.subSampleSize, samplerStorage);
-    if (leaves.length !== held.size || tree.totalMass !== keys.length) fail(`tree ${t}: leaves do not match its sampler`);
+    if (leaves.length !== held.size || tree.totalMass !== keys.length) failContent(`tree ${t}: leaves do not match its sampler`);
     for (let i = 0; i < keys.length; i++) sampler.appendRaw(keys[i]!, leafOf.get(samples[i]!)!);
     samplers.push(sampler);
     trees.push(tree);
   }
-  for (let p = 0; p < pointCount; p++) if (store.references(p) === 0) fail(`point ${p} is not sampled by any tree`);
+  for (let p = 0; p < pointCount; p++) if (store.references(p) === 0) failContent(`point ${p} is not sampled by any tree`);
 
   const shingle = new ShingleBuffer(o.dimensions, k);
   shingle.ring.set(ring);
@@ -606,7 +616,7 @@ class ByteReader {
     this.pos = start;
   }
   private need(n: number): void {
-    if (this.pos + n > this.end) fail('the body ends early');
+    if (this.pos + n > this.end) failContent('the body ends early');
   }
   u8(): number {
     this.need(1);
@@ -645,15 +655,19 @@ class ByteReader {
     try {
       s = new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(this.pos, this.pos + n));
     } catch {
-      fail('the seed is not valid UTF-8');
+      failContent('the seed is not valid UTF-8');
     }
     this.pos += n;
     return s;
   }
 }
 
-/** Bytes needed for an unsigned integer up to `max`. */
-function widthFor(max: number): number {
+/**
+ * Bytes needed for an unsigned integer up to `max` (1, 2 or 4): the index widths of both binary forms.
+ * @example
+ * indexWidthFor(300); // 2
+ */
+export function indexWidthFor(max: number): number {
   return max < 0x100 ? 1 : max < 0x10000 ? 2 : 4;
 }
 
@@ -686,10 +700,10 @@ export function stateToBytes(state: ForestState): Uint8Array {
   const pointCount = state.points.length / D;
   w.u32(pointCount);
   for (const v of state.points) w.f64(v);
-  const pw = widthFor(pointCount);
-  const sw = widthFor(o.subSampleSize);
-  const dw = widthFor(D + 1);
-  const ew = widthFor(2 * o.subSampleSize);
+  const pw = indexWidthFor(pointCount);
+  const sw = indexWidthFor(o.subSampleSize);
+  const dw = indexWidthFor(D + 1);
+  const ew = indexWidthFor(2 * o.subSampleSize);
   for (const t of state.trees) {
     for (const r of t.random) w.u32(r);
     w.uint(t.keys.length, sw);
@@ -768,7 +782,7 @@ export function stateFromBytes(bytes: Uint8Array): ForestState {
   try {
     resolveForestOptions(options);
   } catch (e) {
-    fail(`options: ${(e as Error).message}`);
+    failContent(`options: ${(e as Error).message}`);
   }
   const D = dimensions * shingleSize;
   const pointsSeen = r.f64();
@@ -777,22 +791,22 @@ export function stateFromBytes(bytes: Uint8Array): ForestState {
   const filled = r.u32();
   const values = r.f64s(D);
   const pointCount = r.u32();
-  if (pointCount > numberOfTrees * subSampleSize) fail(`${pointCount} points, more than trees x sample size`);
+  if (pointCount > numberOfTrees * subSampleSize) failContent(`${pointCount} points, more than trees x sample size`);
   const points = r.f64s(pointCount * D);
-  const pw = widthFor(pointCount);
-  const sw = widthFor(subSampleSize);
-  const dw = widthFor(D + 1);
-  const ew = widthFor(2 * subSampleSize);
+  const pw = indexWidthFor(pointCount);
+  const sw = indexWidthFor(subSampleSize);
+  const dw = indexWidthFor(D + 1);
+  const ew = indexWidthFor(2 * subSampleSize);
   const trees: TreeState[] = [];
   for (let t = 0; t < numberOfTrees; t++) {
     const random: [number, number, number, number] = [r.u32(), r.u32(), r.u32(), r.u32()];
     const size = r.uint(sw);
-    if (size > subSampleSize) fail(`tree ${t}: sampler size ${size} above ${subSampleSize}`);
+    if (size > subSampleSize) failContent(`tree ${t}: sampler size ${size} above ${subSampleSize}`);
     const keys = r.f64s(size);
     const samples: number[] = [];
     for (let i = 0; i < size; i++) samples.push(r.uint(pw));
     const entries = r.uint(ew);
-    if (entries > 2 * subSampleSize - 1) fail(`tree ${t}: ${entries} nodes for a sample of ${subSampleSize}`);
+    if (entries > 2 * subSampleSize - 1) failContent(`tree ${t}: ${entries} nodes for a sample of ${subSampleSize}`);
     const nodes: number[] = [];
     for (let i = 0; i < entries; i++) {
       const tag = r.uint(dw);
@@ -801,7 +815,7 @@ export function stateFromBytes(bytes: Uint8Array): ForestState {
     }
     trees.push({ random, keys, samples, nodes });
   }
-  if (r.pos !== crcAt) fail(`${crcAt - r.pos} bytes left after the last tree`);
+  if (r.pos !== crcAt) failContent(`${crcAt - r.pos} bytes left after the last tree`);
   return {
     format: FORMAT,
     version,
