@@ -2,7 +2,7 @@
  * Options of an {@link AnomalyDetector}: defaults (the configuration NAB measures) and validation.
  * @module
  */
-import { checkOptionNames } from '../forest/options.js';
+import { checkNumberInRange, checkOptionNames, randomSeed } from '../forest/options.js';
 import type { TransformMode } from './transform.js';
 
 /**
@@ -135,20 +135,6 @@ export const DETECTOR_OPTION_NAMES = Object.freeze([
 
 const MODES: readonly TransformMode[] = ['none', 'normalize', 'difference', 'normalize-difference'];
 
-function num(name: string, value: unknown, lo: number, hi: number, integer: boolean): number {
-  if (typeof value !== 'number') throw new TypeError(`option ${name} must be a number, got ${typeof value} ${String(value)}`);
-  if (!Number.isFinite(value) || value < lo || value > hi || (integer && !Number.isInteger(value))) {
-    throw new RangeError(`option ${name} must be ${integer ? 'an integer' : 'a number'} from ${lo} to ${hi}, got ${String(value)}`);
-  }
-  return value;
-}
-
-function randomSeed(): string {
-  const words = new Uint32Array(2);
-  globalThis.crypto.getRandomValues(words);
-  return `${words[0]!.toString(16)}${words[1]!.toString(16)}`;
-}
-
 /**
  * Validates detector options and fills in the defaults.
  * @throws TypeError for a wrong type or an unknown option (naming the closest valid one), RangeError
@@ -162,33 +148,33 @@ export function resolveDetectorOptions(options: AnomalyDetectorOptions): Resolve
   }
   checkOptionNames(options, DETECTOR_OPTION_NAMES, 'AnomalyDetector');
   const d = DETECTOR_DEFAULTS;
-  const dimensions = num('dimensions', options.dimensions, 1, 1000, true);
-  const shingleSize = num('shingleSize', options.shingleSize ?? d.shingleSize, 1, 256, true);
+  const dimensions = checkNumberInRange('dimensions', options.dimensions, 1, 1000, true);
+  const shingleSize = checkNumberInRange('shingleSize', options.shingleSize ?? d.shingleSize, 1, 256, true);
   if (dimensions * shingleSize > 10_000) {
     throw new RangeError(`dimensions x shingleSize must be at most 10000, got ${dimensions * shingleSize}`);
   }
-  const numberOfTrees = num('numberOfTrees', options.numberOfTrees ?? d.numberOfTrees, 1, 1000, true);
-  const subSampleSize = num('subSampleSize', options.subSampleSize ?? d.subSampleSize, 2, 4096, true);
-  const timeDecay = num('timeDecay', options.timeDecay ?? d.timeDecayPerSample * subSampleSize, subSampleSize + 1e-9, 2147483647, false);
-  const outputAfter = num('outputAfter', options.outputAfter ?? Math.max(1, Math.floor(subSampleSize / 4)), 1, 2147483647, true);
+  const numberOfTrees = checkNumberInRange('numberOfTrees', options.numberOfTrees ?? d.numberOfTrees, 1, 1000, true);
+  const subSampleSize = checkNumberInRange('subSampleSize', options.subSampleSize ?? d.subSampleSize, 2, 4096, true);
+  const timeDecay = checkNumberInRange('timeDecay', options.timeDecay ?? d.timeDecayPerSample * subSampleSize, subSampleSize + 1e-9, 2147483647, false);
+  const outputAfter = checkNumberInRange('outputAfter', options.outputAfter ?? Math.max(1, Math.floor(subSampleSize / 4)), 1, 2147483647, true);
   const transform = options.transform ?? d.transform;
   if (!MODES.includes(transform)) {
     throw new RangeError(`option transform must be one of ${MODES.join(', ')}, got ${String(transform)}`);
   }
-  const transformHorizon = num('transformHorizon', options.transformHorizon ?? timeDecay, 1, 2147483647, false);
-  const zFactor = num('zFactor', options.zFactor ?? d.zFactor, 0, 1000, false);
-  const minScore = num('minScore', options.minScore ?? d.minScore, 0, 1000, false);
-  const scoreHorizon = num('scoreHorizon', options.scoreHorizon ?? timeDecay, 1, 2147483647, false);
-  const rampIn = num('rampIn', options.rampIn ?? d.rampIn, 0, 2147483647, true);
-  const clipFactor = num('clipFactor', options.clipFactor ?? d.clipFactor, 1, 1e9, false);
-  const historySize = num('historySize', options.historySize ?? d.historySize, 0, 1 << 24, true);
-  const recurrenceFactor = num('recurrenceFactor', options.recurrenceFactor ?? d.recurrenceFactor, 0, 1000, false);
-  const refractory = num('refractory', options.refractory ?? d.refractory, 0, 2147483647, false);
-  const recurrenceRatio = num('recurrenceRatio', options.recurrenceRatio ?? d.recurrenceRatio, 0, 1000, false);
-  const alarmRate = num('alarmRate', options.alarmRate ?? d.alarmRate, 0, 1, false);
+  const transformHorizon = checkNumberInRange('transformHorizon', options.transformHorizon ?? timeDecay, 1, 2147483647, false);
+  const zFactor = checkNumberInRange('zFactor', options.zFactor ?? d.zFactor, 0, 1000, false);
+  const minScore = checkNumberInRange('minScore', options.minScore ?? d.minScore, 0, 1000, false);
+  const scoreHorizon = checkNumberInRange('scoreHorizon', options.scoreHorizon ?? timeDecay, 1, 2147483647, false);
+  const rampIn = checkNumberInRange('rampIn', options.rampIn ?? d.rampIn, 0, 2147483647, true);
+  const clipFactor = checkNumberInRange('clipFactor', options.clipFactor ?? d.clipFactor, 1, 1e9, false);
+  const historySize = checkNumberInRange('historySize', options.historySize ?? d.historySize, 0, 1 << 24, true);
+  const recurrenceFactor = checkNumberInRange('recurrenceFactor', options.recurrenceFactor ?? d.recurrenceFactor, 0, 1000, false);
+  const refractory = checkNumberInRange('refractory', options.refractory ?? d.refractory, 0, 2147483647, false);
+  const recurrenceRatio = checkNumberInRange('recurrenceRatio', options.recurrenceRatio ?? d.recurrenceRatio, 0, 1000, false);
+  const alarmRate = checkNumberInRange('alarmRate', options.alarmRate ?? d.alarmRate, 0, 1, false);
   let seed: string;
   if (options.seed === undefined) seed = randomSeed();
-  else if (typeof options.seed === 'number') seed = String(num('seed', options.seed, -Number.MAX_VALUE, Number.MAX_VALUE, false));
+  else if (typeof options.seed === 'number') seed = String(checkNumberInRange('seed', options.seed, -Number.MAX_VALUE, Number.MAX_VALUE, false));
   else if (typeof options.seed === 'string') seed = options.seed;
   else throw new TypeError(`option seed must be a number or a string, got ${typeof options.seed}`);
   return {

@@ -107,15 +107,13 @@ function describe(value: unknown): string {
 }
 
 /**
- * Checks one numeric option against its range.
+ * Checks a numeric option against `[lo, hi]` (and integrality where asked).
  * @example
- * checkNumberOption('numberOfTrees', 50, true); // 50
- * checkNumberOption('numberOfTrees', 0, true);  // RangeError: option numberOfTrees must be an integer from 1 to 1000, got 0
+ * checkNumberInRange('zFactor', 3.5, 0, 1000, false); // 3.5
  * @throws TypeError when `value` is not a number; RangeError when it is out of range or not an
- *   integer where one is needed.
+ *   integer where one is needed; the message names the option, the value and the range.
  */
-export function checkNumberOption(name: LimitName, value: unknown, integer: boolean): number {
-  const [lo, hi] = LIMITS[name];
+export function checkNumberInRange(name: string, value: unknown, lo: number, hi: number, integer: boolean): number {
   if (typeof value !== 'number') {
     throw new TypeError(`option ${name} must be a number, got ${typeof value} ${describe(value)}`);
   }
@@ -126,7 +124,24 @@ export function checkNumberOption(name: LimitName, value: unknown, integer: bool
   return value;
 }
 
-function randomSeed(): string {
+/**
+ * Checks one numeric forest option against its range (`LIMITS`).
+ * @example
+ * checkNumberOption('numberOfTrees', 50, true); // 50
+ * checkNumberOption('numberOfTrees', 0, true);  // RangeError: option numberOfTrees must be an integer from 1 to 1000, got 0
+ * @throws as {@link checkNumberInRange}.
+ */
+export function checkNumberOption(name: LimitName, value: unknown, integer: boolean): number {
+  const [lo, hi] = LIMITS[name];
+  return checkNumberInRange(name, value, lo, hi, integer);
+}
+
+/**
+ * A fresh random seed (64 bits from `crypto.getRandomValues`, as hex), for a model given none.
+ * @example
+ * const seed = randomSeed(); // e.g. '9f1c2ab04d7e3f21'
+ */
+export function randomSeed(): string {
   const words = new Uint32Array(2);
   globalThis.crypto.getRandomValues(words);
   return `${words[0]!.toString(16)}${words[1]!.toString(16)}`;
