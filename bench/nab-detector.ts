@@ -13,8 +13,8 @@
  * @module
  */
 import { join } from 'node:path';
-import { AnomalyDetector, type AnomalyDetectorOptions } from '../src/detect/index.js';
-import { loadNabCorpus, parseNabTimestamp, probationLength, scoreNabCorpus, type NabCorpusFile } from '../src/nab/index.js';
+import type { AnomalyDetectorOptions } from '../src/detect/index.js';
+import { countNabAlarms, detectNabFile, loadNabCorpus, NAB_ALARM_THRESHOLDS, scoreNabCorpus } from '../src/nab/index.js';
 import { sharedDir } from './data.js';
 
 const TUNING = ['artificialNoAnomaly', 'artificialWithAnomaly', 'realAWSCloudwatch', 'realAdExchange'];
@@ -28,22 +28,13 @@ const corpus = (await loadNabCorpus({ dataDir: join(nab, 'data'), labelsFile: jo
 );
 
 const start = performance.now();
-let alarms = 0;
-const detected = corpus.map((f: NabCorpusFile) => {
-  const detector = new AnomalyDetector({ dimensions: 1, seed: 42, ...extra });
-  const record = new Float64Array(1);
-  const scores = new Array<number>(f.values.length);
-  for (let i = 0; i < f.values.length; i++) {
-    record[0] = f.values[i]!;
-    const r = detector.process(record, parseNabTimestamp(f.timestamps[i]!));
-    scores[i] = r.isAnomaly ? 1 : 0;
-    if (r.isAnomaly) alarms++;
-  }
-  return { name: f.name, windows: f.windows, scores };
+const detected = corpus.map((f) => {
+  const { flags } = detectNabFile(f, { dimensions: 1, seed: 42, ...extra });
+  return { name: f.name, windows: f.windows, scores: flags, flags };
 });
 const seconds = (performance.now() - start) / 1000;
+const { alarms } = countNabAlarms(detected);
 
-const fixed = { standard: 0.5, reward_low_FP_rate: 0.5, reward_low_FN_rate: 0.5 };
 const rows = [
   `AnomalyDetector ${JSON.stringify({ dimensions: 1, seed: 42, ...extra })}: ${alarms} alarms over ${corpus.length} files, ${seconds.toFixed(1)} s`,
   '| files | standard | reward_low_FP_rate | reward_low_FN_rate |',
@@ -57,25 +48,15 @@ const groups: [string, readonly string[]][] = [
 for (const [label, categories] of groups) {
   const files = detected.filter((f) => categories.includes(f.name.split('/')[0]!));
   if (files.length === 0 || (subset !== 'all' && label === 'whole corpus')) continue;
-  const results = scoreNabCorpus(files, { thresholds: fixed });
-  let windows = 0;
-  let hit = 0;
-  let falseAlarms = 0;
-  for (const f of files) {
-    const probation = probationLength(f.scores.length);
-    windows += f.windows.length;
-    for (const w of f.windows) if (f.scores.slice(w.start, w.end + 1).some((s) => s > 0)) hit++;
-    f.scores.forEach((s, i) => {
-      if (s > 0 && i >= probation && !f.windows.some((w) => i >= w.start && i <= w.end)) falseAlarms++;
-    });
-  }
-  rows.push(`| ${label}, ${files.length} files (${hit}/${windows} windows hit, ${falseAlarms} alarms outside) | ${results.map((r) => r.normalizedScore.toFixed(2)).join(' | ')} |`);
+  const results = scoreNabCorpus(files, { thresholds: NAB_ALARM_THRESHOLDS });
+  const c = countNabAlarms(files);
+  rows.push(`| ${label}, ${files.length} files (${c.windowsHit}/${c.windows} windows hit, ${c.alarmsOutside} alarms outside) | ${results.map((r) => r.normalizedScore.toFixed(2)).join(' | ')} |`);
 }
 if (process.env.DETECT_PER_CATEGORY) {
   for (const c of [...TUNING, ...HOLD_OUT]) {
     const files = detected.filter((f) => f.name.startsWith(`${c}/`));
     if (files.length === 0) continue;
-    const results = scoreNabCorpus(files, { thresholds: fixed });
+    const results = scoreNabCorpus(files, { thresholds: NAB_ALARM_THRESHOLDS });
     rows.push(`| ${c} | ${results.map((r) => r.normalizedScore.toFixed(2)).join(' | ')} |`);
   }
 }

@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { AnomalyDetector } from '../detect/index.js';
+import { AnomalyDetector, type AnomalyDetectorOptions } from '../detect/index.js';
 import { CsvWriter } from '../io/writers.js';
 import { loadNabCorpus, parseNabTimestamp, type NabCorpusFile } from './corpus.js';
 import { probationLength, scoreNabCorpus, type NabProfileResult } from './scoring.js';
@@ -49,8 +49,76 @@ export interface NabDetectorRunResult {
   readonly nab: readonly NabProfileResult[];
 }
 
-/** NAB's threshold for 1/0 detections: every alarm counts, nothing else. */
-const FIXED = Object.freeze({ standard: 0.5, reward_low_FP_rate: 0.5, reward_low_FN_rate: 0.5 });
+/**
+ * NAB's thresholds for 1/0 detections: every alarm counts, nothing else (no threshold is searched).
+ * @example
+ * scoreNabCorpus(files, { thresholds: NAB_ALARM_THRESHOLDS });
+ */
+export const NAB_ALARM_THRESHOLDS = Object.freeze({ standard: 0.5, reward_low_FP_rate: 0.5, reward_low_FN_rate: 0.5 });
+
+/** One file's detections: per row the score, the grade, and 1 for an alarm (else 0). */
+export interface NabFileDetections {
+  readonly scores: Float64Array;
+  readonly grades: Float64Array;
+  readonly flags: Float64Array;
+}
+
+/**
+ * Runs a fresh detector over one NAB file, every row with its timestamp.
+ * @example
+ * const { flags } = detectNabFile(corpus[0], { dimensions: 1, seed: 42 });
+ */
+export function detectNabFile(file: NabCorpusFile, options: AnomalyDetectorOptions): NabFileDetections {
+  const detector = new AnomalyDetector(options);
+  const record = new Float64Array(1);
+  const n = file.values.length;
+  const scores = new Float64Array(n);
+  const flags = new Float64Array(n);
+  const grades = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    record[0] = file.values[i]!;
+    const r = detector.process(record, parseNabTimestamp(file.timestamps[i]!));
+    scores[i] = r.score;
+    grades[i] = r.grade;
+    flags[i] = r.isAnomaly ? 1 : 0;
+  }
+  return { scores, grades, flags };
+}
+
+/** How alarms fell: in all, labelled windows holding one, and alarms outside every window after probation. */
+export interface NabAlarmCounts {
+  alarms: number;
+  windows: number;
+  windowsHit: number;
+  alarmsOutside: number;
+}
+
+/**
+ * Counts the alarms (`flags[i] > 0`) of some files against their labelled windows.
+ * @example
+ * countNabAlarms([{ flags, windows: file.windows }]).windowsHit;
+ */
+export function countNabAlarms(files: readonly { readonly flags: ArrayLike<number>; readonly windows: NabCorpusFile['windows'] }[]): NabAlarmCounts {
+  const counts: NabAlarmCounts = { alarms: 0, windows: 0, windowsHit: 0, alarmsOutside: 0 };
+  for (const { flags, windows } of files) {
+    const probation = probationLength(flags.length);
+    counts.windows += windows.length;
+    for (const w of windows) {
+      for (let i = w.start; i <= w.end; i++) {
+        if (flags[i]! > 0) {
+          counts.windowsHit++;
+          break;
+        }
+      }
+    }
+    for (let i = 0; i < flags.length; i++) {
+      if (!(flags[i]! > 0)) continue;
+      counts.alarms++;
+      if (i >= probation && !windows.some((w) => i >= w.start && i <= w.end)) counts.alarmsOutside++;
+    }
+  }
+  return counts;
+}
 
 /**
  * Scores every file of a NAB data folder with a fresh `AnomalyDetector({ dimensions: 1, seed })` per file.
@@ -67,43 +135,20 @@ export async function runNabDetector(options: NabDetectorRunOptions): Promise<Na
   });
   let seconds = 0;
   let rows = 0;
-  let alarms = 0;
-  let windows = 0;
-  let windowsHit = 0;
-  let alarmsOutside = 0;
-  const inputs: { name: string; scores: Float64Array; windows: NabCorpusFile['windows'] }[] = [];
+  const inputs: { name: string; scores: Float64Array; flags: Float64Array; windows: NabCorpusFile['windows'] }[] = [];
   for (let index = 0; index < corpus.length; index++) {
     const file = corpus[index]!;
     const start = performance.now();
-    const detector = new AnomalyDetector({ dimensions: 1, seed });
-    const record = new Float64Array(1);
-    const n = file.values.length;
-    const scores = new Float64Array(n);
-    const flags = new Float64Array(n);
-    const grades = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      record[0] = file.values[i]!;
-      const r = detector.process(record, parseNabTimestamp(file.timestamps[i]!));
-      scores[i] = r.score;
-      grades[i] = r.grade;
-      flags[i] = r.isAnomaly ? 1 : 0;
-    }
+    const { scores, grades, flags } = detectNabFile(file, { dimensions: 1, seed });
     const elapsed = (performance.now() - start) / 1000;
     seconds += elapsed;
-    rows += n;
-    const probation = probationLength(n);
-    windows += file.windows.length;
-    for (const w of file.windows) if (flags.subarray(w.start, w.end + 1).some((s) => s > 0)) windowsHit++;
-    for (let i = 0; i < n; i++) {
-      if (flags[i] === 0) continue;
-      alarms++;
-      if (i >= probation && !file.windows.some((w) => i >= w.start && i <= w.end)) alarmsOutside++;
-    }
+    rows += flags.length;
     if (options.outDir !== undefined) await writeDetections(join(options.outDir, file.name), file, scores, grades, flags);
-    inputs.push({ name: file.name, scores: flags, windows: file.windows });
-    options.onFile?.({ name: file.name, index, count: corpus.length, rows: n, seconds: elapsed });
+    inputs.push({ name: file.name, scores: flags, flags, windows: file.windows });
+    options.onFile?.({ name: file.name, index, count: corpus.length, rows: flags.length, seconds: elapsed });
   }
-  return { seed, files: corpus.length, rows, seconds, alarms, windows, windowsHit, alarmsOutside, nab: scoreNabCorpus(inputs, { thresholds: FIXED }) };
+  const counts = countNabAlarms(inputs);
+  return { seed, files: corpus.length, rows, seconds, ...counts, nab: scoreNabCorpus(inputs, { thresholds: NAB_ALARM_THRESHOLDS }) };
 }
 
 async function writeDetections(path: string, file: NabCorpusFile, scores: Float64Array, grades: Float64Array, flags: Float64Array): Promise<void> {

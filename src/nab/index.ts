@@ -63,4 +63,13 @@ export {
   type NabRunOptions,
   type NabRunResult,
 } from './run.js';
-export { runNabDetector, type NabDetectorRunOptions, type NabDetectorRunResult } from './detector-run.js';
+export {
+  runNabDetector,
+  detectNabFile,
+  countNabAlarms,
+  NAB_ALARM_THRESHOLDS,
+  type NabDetectorRunOptions,
+  type NabDetectorRunResult,
+  type NabFileDetections,
+  type NabAlarmCounts,
+} from './detector-run.js';
